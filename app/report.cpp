@@ -1,0 +1,46 @@
+#include "app/report.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "models/errors.h"
+
+namespace qarray::cli {
+
+void write_json(const std::string& path, const nlohmann::json& report) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  if (p.has_parent_path()) fs::create_directories(p.parent_path());
+  const fs::path tmp = p.string() + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    if (!f) throw InputError("cannot write report '" + path + "'");
+    f << report.dump(2) << "\n";
+    if (!f) {
+      f.close();
+      fs::remove(tmp);
+      throw InputError("write failed for report '" + path + "'");
+    }
+  }
+  fs::rename(tmp, p);
+}
+
+ProgressLine::ProgressLine(std::string label) : label_(std::move(label)), tty_(isatty(2)) {}
+
+void ProgressLine::operator()(int64_t done, int64_t total) {
+  if (tty_) {
+    std::cerr << "\r  " << label_ << " " << done << "/" << total << (done == total ? "\n" : "")
+              << std::flush;
+    return;
+  }
+  const int64_t quarter = total ? 4 * done / total : 4;
+  if (quarter != last_quarter_ && (quarter > 0)) {
+    last_quarter_ = quarter;
+    std::cerr << "  " << label_ << " " << done << "/" << total << "\n";
+  }
+}
+
+}  // namespace qarray::cli

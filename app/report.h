@@ -1,0 +1,23 @@
+// Report output of the CLI: the run report as JSON, written atomically.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace qarray::cli {
+
+// Writes `report` to `path` through a temporary file and a rename; creates parent folders.
+void write_json(const std::string& path, const nlohmann::json& report);
+
+// Progress on stderr: a rewritten line on a terminal, a line per quarter otherwise.
+class ProgressLine {
+ public:
+  explicit ProgressLine(std::string label);
+  void operator()(int64_t done, int64_t total);
+
+ private:
+  std::string label_;
+  bool tty_;
+  int64_t last_quarter_ = -1;
+};
+
+}  // namespace qarray::cli

@@ -1,0 +1,26 @@
+// FP32 reference executor: runs a Graph on a batch with Eigen (im2col + GEMM for convolutions).
+// Stateless after construction and const, so one instance may be shared by several threads.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "models/graph.h"
+
+namespace qarray {
+
+// Called once per value as it is computed (the graph input first, then every node output).
+using ValueObserver = std::function<void(const std::string& value, const Tensor& tensor)>;
+
+class Fp32Executor {
+ public:
+  explicit Fp32Executor(const Graph& graph);  // the graph must outlive the executor
+
+  // input: [N, C, H, W] matching graph.input_shape; returns the graph output [N, ...].
+  Tensor run(const Tensor& input) const;
+  Tensor run(const Tensor& input, const ValueObserver& observe) const;
+
+ private:
+  const Graph& graph_;
+};
+
+}  // namespace qarray

@@ -1,0 +1,125 @@
+// Workload on-disk format: save/load round trip is lossless (same golden outputs, bit for bit),
+// and every malformed descriptor or data file gives one error naming the file and the key.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "golden_fixtures.h"
+#include "models/errors.h"
+#include "workloads/golden.h"
+#include "workloads/network_io.h"
+
+namespace qarray {
+namespace {
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+class NetworkIo : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / ("qarray_io_" + std::to_string(::getpid()) + "_" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    std::mt19937 rng(77);
+    testing::ConvCase cc;
+    cc.weight_bits = 12;  // int16 blobs
+    std::vector<int64_t> bias_q;
+    net_ = testing::random_mac_network(cc, rng, &bias_q);
+    net_.name = "io-test";
+    save_network(net_, dir_.string());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  nlohmann::json descriptor() const {
+    std::ifstream f(dir_ / "network.json");
+    return nlohmann::json::parse(f);
+  }
+  void write_descriptor(const nlohmann::json& j) const {
+    std::ofstream(dir_ / "network.json") << j.dump();
+  }
+  std::string load_error() const {
+    try {
+      load_network(dir_.string());
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "no error";
+  }
+
+  fs::path dir_;
+  Network net_;
+};
+
+TEST_F(NetworkIo, RoundTripIsBitExact) {
+  const Network back = load_network(dir_.string());
+  EXPECT_EQ(back.layers[0].weights, net_.layers[0].weights);
+  EXPECT_EQ(back.layers[0].bias, net_.layers[0].bias);
+  IntTensor x({2, 3, 7, 6});
+  for (size_t i = 0; i < x.data.size(); ++i) x.data[i] = static_cast<int32_t>((i * 37) % 256);
+  EXPECT_EQ(GoldenExecutor(back).run(x).data, GoldenExecutor(net_).run(x).data);
+  EXPECT_FALSE(fs::exists(dir_ / "network.json.tmp"));
+}
+
+TEST_F(NetworkIo, MissingDirectoryNamesTheFile) {
+  EXPECT_THAT([&] { try { load_network((dir_ / "nope").string()); } catch (const InputError& e) { return std::string(e.what()); } return std::string(); }(),
+              HasSubstr("nope/network.json"));
+}
+
+TEST_F(NetworkIo, MalformedJsonIsReported) {
+  std::ofstream(dir_ / "network.json") << "{\"format\": ";
+  EXPECT_THAT(load_error(), HasSubstr("malformed JSON"));
+}
+
+TEST_F(NetworkIo, MissingKeyNamesTheKey) {
+  auto j = descriptor();
+  j["layers"][0].erase("stride");
+  write_descriptor(j);
+  EXPECT_THAT(load_error(), HasSubstr("layers[0].stride: missing"));
+}
+
+TEST_F(NetworkIo, WrongTypeNamesTheKey) {
+  auto j = descriptor();
+  j["acc_bits"] = "thirty-two";
+  write_descriptor(j);
+  EXPECT_THAT(load_error(), HasSubstr("acc_bits: has the wrong type"));
+}
+
+TEST_F(NetworkIo, UnknownKindNamesTheKey) {
+  auto j = descriptor();
+  j["layers"][0]["kind"] = "deconv";
+  write_descriptor(j);
+  EXPECT_THAT(load_error(), HasSubstr("layers[0].kind: unknown layer kind 'deconv'"));
+}
+
+TEST_F(NetworkIo, TruncatedDataFileIsReported) {
+  fs::resize_file(dir_ / "tensors.bin", 10);
+  EXPECT_THAT(load_error(), HasSubstr("runs past the end of the data file"));
+}
+
+TEST_F(NetworkIo, WeightOutsideItsGridIsRejected) {
+  auto j = descriptor();
+  j["layers"][0]["weight_bits"] = 4;  // the stored 12-bit values no longer fit
+  write_descriptor(j);
+  EXPECT_THAT(load_error(), HasSubstr("outside the 4-bit grid"));
+}
+
+TEST_F(NetworkIo, ShapeMismatchNamesLayerAndKey) {
+  auto j = descriptor();
+  j["tensors"][1]["shape"] = {4, 99, 6};
+  write_descriptor(j);
+  EXPECT_THAT(load_error(), HasSubstr("layers[0] ('layer').output: shape [4,99,6] should be"));
+}
+
+TEST_F(NetworkIo, BadAccumulatorWidthIsRejected) {
+  auto j = descriptor();
+  j["acc_bits"] = 40;
+  write_descriptor(j);
+  EXPECT_THAT(load_error(), HasSubstr("acc_bits: 40 not in [2, 32]"));
+}
+
+}  // namespace
+}  // namespace qarray

@@ -1,0 +1,39 @@
+// Top-1 evaluation of the FP32 graph and of the integer golden network on a labelled dataset,
+// in batches spread over worker threads. Predictions are the first arg-max of each output row
+// (integer logits for golden: the output grid is monotonic, so no dequantization is needed).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "models/fashion_mnist.h"
+#include "models/graph.h"
+#include "workloads/golden.h"
+
+namespace qarray {
+
+struct EvalResult {
+  int64_t images = 0;
+  int64_t correct = 0;
+  double seconds = 0.0;              // wall time of the pass
+  std::vector<uint8_t> predictions;  // per image
+  std::vector<LayerStats> layers;    // golden only: per-layer output and overflow counts
+
+  double top1_percent() const { return images ? 100.0 * correct / images : 0.0; }
+  double images_per_second() const { return seconds > 0 ? images / seconds : 0.0; }
+};
+
+// Called with (images done, total) after each batch; calls are serialized.
+using Progress = std::function<void(int64_t done, int64_t total)>;
+
+struct EvalOptions {
+  int64_t images = 0;  // first N images of the dataset; 0 = all
+  int threads = 2;
+  int64_t batch = 250;
+  Progress progress;
+};
+
+EvalResult evaluate_fp32(const Graph& graph, const Dataset& data, const EvalOptions& opt);
+EvalResult evaluate_golden(const Network& net, const Dataset& data, const EvalOptions& opt);
+
+}  // namespace qarray

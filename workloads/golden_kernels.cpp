@@ -1,0 +1,246 @@
+#include "workloads/golden_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace qarray::golden {
+namespace {
+
+template <typename T>
+using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+const QuantizedMultiplier& mult_for(const Layer& l, int64_t oc) {
+  return l.requant.size() == 1 ? l.requant[0] : l.requant[static_cast<size_t>(oc)];
+}
+
+// Output stage of one MAC-array output: exact sum -> wrapped register -> requantized value.
+inline int32_t output_stage(const Layer& l, int64_t oc, int64_t exact, int acc_bits, int32_t z_y,
+                            int64_t& overflows) {
+  if (!fits_bits(exact, acc_bits)) ++overflows;
+  return requantize(wrap_to_bits(exact, acc_bits), mult_for(l, oc), z_y, l.clamp_lo, l.clamp_hi);
+}
+
+// im2col of a batch into rows k = (c, i, j) and columns (n, oh, ow); padded taps take z_x.
+template <typename T>
+RowMat<T> im2col(const Layer& l, const ActTensor& in, const ActTensor& out, const IntTensor& x) {
+  const Window& w = l.window;
+  const int64_t n_img = x.shape[0], C = in.shape[0], H = in.shape[1], W = in.shape[2];
+  const int64_t OH = out.shape[1], OW = out.shape[2], P = OH * OW;
+  const T zx = static_cast<T>(in.quant.zero_point);
+  RowMat<T> cols(C * w.kh * w.kw, n_img * P);
+  for (int64_t c = 0; c < C; ++c)
+    for (int32_t i = 0; i < w.kh; ++i)
+      for (int32_t j = 0; j < w.kw; ++j) {
+        T* row = cols.row((c * w.kh + i) * w.kw + j).data();
+        for (int64_t n = 0; n < n_img; ++n) {
+          const int32_t* plane = x.ptr() + (n * C + c) * H * W;
+          for (int64_t oh = 0; oh < OH; ++oh) {
+            const int64_t ih = oh * w.stride_h - w.pad_top + i;
+            T* dst = row + n * P + oh * OW;
+            for (int64_t ow = 0; ow < OW; ++ow) {
+              const int64_t iw = ow * w.stride_w - w.pad_left + j;
+              const bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+              dst[ow] = inside ? static_cast<T>(plane[ih * W + iw]) : zx;
+            }
+          }
+        }
+      }
+  return cols;
+}
+
+template <typename T>
+IntTensor conv_typed(const Layer& l, const RowMat<T>& wm, const ActTensor& in,
+                     const ActTensor& out, int acc_bits, const IntTensor& x, LayerStats* stats) {
+  const int64_t n_img = x.shape[0], OC = out.shape[0], P = out.shape[1] * out.shape[2];
+  const RowMat<T> cols = im2col<T>(l, in, out, x);
+  RowMat<T> sums(OC, n_img * P);
+  sums.noalias() = wm * cols;
+  IntTensor y({n_img, OC, out.shape[1], out.shape[2]});
+  int64_t overflows = 0;
+  for (int64_t oc = 0; oc < OC; ++oc) {
+    const T* src = sums.row(oc).data();
+    for (int64_t n = 0; n < n_img; ++n) {
+      int32_t* dst = y.ptr() + (n * OC + oc) * P;
+      for (int64_t p = 0; p < P; ++p) {
+        const int64_t exact = l.bias[oc] + static_cast<int64_t>(src[n * P + p]);
+        dst[p] = output_stage(l, oc, exact, acc_bits, out.quant.zero_point, overflows);
+      }
+    }
+  }
+  if (stats) {
+    stats->outputs += y.size();
+    stats->overflows += overflows;
+  }
+  return y;
+}
+
+template <typename T>
+IntTensor fc_typed(const Layer& l, const RowMat<T>& wm, const ActTensor& in, const ActTensor& out,
+                   int acc_bits, const IntTensor& x, LayerStats* stats) {
+  const int64_t n_img = x.shape[0], K = num_elements(in.shape), OC = out.shape[0];
+  RowMat<T> cols(K, n_img);
+  for (int64_t n = 0; n < n_img; ++n)
+    for (int64_t k = 0; k < K; ++k) cols(k, n) = static_cast<T>(x.data[n * K + k]);
+  RowMat<T> sums(OC, n_img);
+  sums.noalias() = wm * cols;
+  IntTensor y({n_img, OC});
+  int64_t overflows = 0;
+  for (int64_t n = 0; n < n_img; ++n)
+    for (int64_t oc = 0; oc < OC; ++oc) {
+      const int64_t exact = l.bias[oc] + static_cast<int64_t>(sums(oc, n));
+      y.data[n * OC + oc] = output_stage(l, oc, exact, acc_bits, out.quant.zero_point, overflows);
+    }
+  if (stats) {
+    stats->outputs += y.size();
+    stats->overflows += overflows;
+  }
+  return y;
+}
+
+}  // namespace
+
+GemmWeights prepare_gemm(const Layer& l, int input_bits) {
+  const int64_t OC = l.weight_shape[0];
+  const int64_t K = static_cast<int64_t>(l.weights.size()) / OC;
+  int64_t max_row_abs = 0;
+  for (int64_t oc = 0; oc < OC; ++oc) {
+    int64_t row = 0;
+    for (int64_t k = 0; k < K; ++k) row += std::abs(static_cast<int64_t>(l.weights[oc * K + k]));
+    max_row_abs = std::max(max_row_abs, row);
+  }
+  const double bound = static_cast<double>(max_row_abs) * act_qmax(input_bits);
+  GemmWeights gw;
+  gw.use_float = bound < 16777216.0;  // 2^24
+  if (gw.use_float) {
+    gw.wf.resize(OC, K);
+    for (int64_t i = 0; i < OC * K; ++i) gw.wf.data()[i] = static_cast<float>(l.weights[i]);
+  } else {
+    gw.wd.resize(OC, K);
+    for (int64_t i = 0; i < OC * K; ++i) gw.wd.data()[i] = static_cast<double>(l.weights[i]);
+  }
+  return gw;
+}
+
+IntTensor conv(const Layer& l, const GemmWeights& gw, const ActTensor& in, const ActTensor& out,
+               int acc_bits, const IntTensor& x, LayerStats* stats) {
+  return gw.use_float ? conv_typed<float>(l, gw.wf, in, out, acc_bits, x, stats)
+                      : conv_typed<double>(l, gw.wd, in, out, acc_bits, x, stats);
+}
+
+IntTensor fc(const Layer& l, const GemmWeights& gw, const ActTensor& in, const ActTensor& out,
+             int acc_bits, const IntTensor& x, LayerStats* stats) {
+  return gw.use_float ? fc_typed<float>(l, gw.wf, in, out, acc_bits, x, stats)
+                      : fc_typed<double>(l, gw.wd, in, out, acc_bits, x, stats);
+}
+
+IntTensor depthwise(const Layer& l, const ActTensor& in, const ActTensor& out, int acc_bits,
+                    const IntTensor& x, LayerStats* stats) {
+  const Window& w = l.window;
+  const int64_t n_img = x.shape[0], C = in.shape[0], H = in.shape[1], W = in.shape[2];
+  const int64_t OH = out.shape[1], OW = out.shape[2];
+  const int32_t zx = in.quant.zero_point;
+  IntTensor y({n_img, C, OH, OW});
+  int64_t overflows = 0;
+  for (int64_t n = 0; n < n_img; ++n)
+    for (int64_t c = 0; c < C; ++c) {
+      const int32_t* plane = x.ptr() + (n * C + c) * H * W;
+      const int32_t* wk = l.weights.data() + c * w.kh * w.kw;
+      int32_t* dst = y.ptr() + (n * C + c) * OH * OW;
+      for (int64_t oh = 0; oh < OH; ++oh)
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          int64_t exact = l.bias[c];
+          for (int32_t i = 0; i < w.kh; ++i) {
+            const int64_t ih = oh * w.stride_h - w.pad_top + i;
+            for (int32_t j = 0; j < w.kw; ++j) {
+              const int64_t iw = ow * w.stride_w - w.pad_left + j;
+              const bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+              exact += static_cast<int64_t>(wk[i * w.kw + j]) * (inside ? plane[ih * W + iw] : zx);
+            }
+          }
+          dst[oh * OW + ow] = output_stage(l, c, exact, acc_bits, out.quant.zero_point, overflows);
+        }
+    }
+  if (stats) {
+    stats->outputs += y.size();
+    stats->overflows += overflows;
+  }
+  return y;
+}
+
+IntTensor add(const Layer& l, const ActTensor& a, const ActTensor& b, const ActTensor& out,
+              const IntTensor& xa, const IntTensor& xb, LayerStats* stats) {
+  IntTensor y(xa.shape);
+  const int32_t za = a.quant.zero_point, zb = b.quant.zero_point;
+  for (int64_t i = 0; i < y.size(); ++i) {
+    // (x - z) << L stays within 32 bits because L <= 29 - bits (lowering enforces it).
+    const int32_t sa = multiply_by_quantized_multiplier((xa.data[i] - za) * (1 << l.add_left_shift),
+                                                        l.add_input_mult[0]);
+    const int32_t sb = multiply_by_quantized_multiplier((xb.data[i] - zb) * (1 << l.add_left_shift),
+                                                        l.add_input_mult[1]);
+    y.data[i] = requantize(sa + sb, l.requant[0], out.quant.zero_point, l.clamp_lo, l.clamp_hi);
+  }
+  if (stats) stats->outputs += y.size();
+  return y;
+}
+
+namespace {
+// Shared window walk of both pools: reduce(taps) over the in-bounds taps of every output.
+template <typename Reduce>
+IntTensor pool(const Layer& l, const ActTensor& in, const ActTensor& out, const IntTensor& x,
+               Reduce reduce) {
+  const Window& w = l.window;
+  const int64_t n_img = x.shape[0], C = in.shape[0], H = in.shape[1], W = in.shape[2];
+  const int64_t OH = out.shape[1], OW = out.shape[2];
+  IntTensor y({n_img, C, OH, OW});
+  for (int64_t nc = 0; nc < n_img * C; ++nc) {
+    const int32_t* plane = x.ptr() + nc * H * W;
+    int32_t* dst = y.ptr() + nc * OH * OW;
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        const int64_t h0 = oh * w.stride_h - w.pad_top, w0 = ow * w.stride_w - w.pad_left;
+        const int64_t hs = std::max<int64_t>(h0, 0), he = std::min<int64_t>(h0 + w.kh, H);
+        const int64_t ws = std::max<int64_t>(w0, 0), we = std::min<int64_t>(w0 + w.kw, W);
+        const int32_t v = reduce(plane, W, hs, he, ws, we);
+        dst[oh * OW + ow] = std::clamp(v, l.clamp_lo, l.clamp_hi);
+      }
+  }
+  return y;
+}
+}  // namespace
+
+IntTensor maxpool(const Layer& l, const ActTensor& in, const ActTensor& out, const IntTensor& x,
+                  LayerStats* stats) {
+  IntTensor y = pool(l, in, out, x,
+                     [](const int32_t* p, int64_t W, int64_t hs, int64_t he, int64_t ws, int64_t we) {
+                       int32_t m = p[hs * W + ws];
+                       for (int64_t h = hs; h < he; ++h)
+                         for (int64_t c = ws; c < we; ++c) m = std::max(m, p[h * W + c]);
+                       return m;
+                     });
+  if (stats) stats->outputs += y.size();
+  return y;
+}
+
+IntTensor avgpool(const Layer& l, const ActTensor& in, const ActTensor& out, const IntTensor& x,
+                  LayerStats* stats) {
+  const int64_t taps = static_cast<int64_t>(l.window.kh) * l.window.kw;
+  const int64_t zx = in.quant.zero_point;
+  const bool include_pad = l.count_include_pad;
+  IntTensor y = pool(l, in, out, x,
+                     [&](const int32_t* p, int64_t W, int64_t hs, int64_t he, int64_t ws, int64_t we) {
+                       int64_t sum = 0;
+                       for (int64_t h = hs; h < he; ++h)
+                         for (int64_t c = ws; c < we; ++c) sum += p[h * W + c];
+                       int64_t count = (he - hs) * (we - ws);
+                       if (include_pad) {
+                         sum += (taps - count) * zx;
+                         count = taps;
+                       }
+                       return static_cast<int32_t>((sum + count / 2) / count);
+                     });
+  if (stats) stats->outputs += y.size();
+  return y;
+}
+
+}  // namespace qarray::golden

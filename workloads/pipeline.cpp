@@ -1,0 +1,25 @@
+#include "workloads/pipeline.h"
+
+#include "models/errors.h"
+#include "models/ptq/bn_fold.h"
+#include "workloads/calibration.h"
+
+namespace qarray {
+
+Tensor calibration_images(const Dataset& train, int64_t count) {
+  if (count <= 0 || count > train.count)
+    throw InputError("calibration images: " + std::to_string(count) + " requested, the training set holds " +
+                     std::to_string(train.count));
+  return train.batch(0, count);
+}
+
+QuantizedModel quantize_minmax(const Graph& graph, const Tensor& calib, const QuantSpec& spec) {
+  for (int bits : {spec.weight_bits, spec.act_bits})
+    if (bits < 2 || bits > 16) throw InputError("bit width " + std::to_string(bits) + " is outside [2, 16]");
+  QuantizedModel m;
+  m.folded = fold_batchnorm(graph);
+  m.network = lower_graph(m.folded, observe_minmax(m.folded, calib), spec);
+  return m;
+}
+
+}  // namespace qarray
