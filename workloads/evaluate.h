@@ -29,7 +29,7 @@ using Progress = std::function<void(int64_t done, int64_t total)>;
 struct EvalOptions {
   int64_t images = 0;  // first N images of the dataset; 0 = all
   int threads = 2;
-  int64_t batch = 250;
+  int64_t batch = 64;  // small enough that every activation of a batch stays in L2/L3
   Progress progress;
 };
 

@@ -21,51 +21,101 @@ inline int32_t output_stage(const Layer& l, int64_t oc, int64_t exact, int acc_b
   return requantize(wrap_to_bits(exact, acc_bits), mult_for(l, oc), z_y, l.clamp_lo, l.clamp_hi);
 }
 
-// im2col of a batch into rows k = (c, i, j) and columns (n, oh, ow); padded taps take z_x.
+// output_stage over a row of n exact-in-T sums of one output channel, written branch-free so the
+// compiler vectorizes it; the same arithmetic as requantize() (numeric.h) — m0 is never INT32_MIN,
+// so SRDHM's saturation case cannot arise. Returns the overflow count.
 template <typename T>
-RowMat<T> im2col(const Layer& l, const ActTensor& in, const ActTensor& out, const IntTensor& x) {
+int64_t output_row(const T* sums, int64_t n, int32_t bias, const QuantizedMultiplier& q, int acc_bits,
+                   int32_t z_y, int32_t lo, int32_t hi, int32_t* dst) {
+  const int left = q.shift > 0 ? q.shift : 0;
+  const int right = q.shift > 0 ? 0 : -q.shift;
+  const int64_t m0 = q.m0;
+  const int32_t mask = static_cast<int32_t>((int64_t{1} << right) - 1);
+  const int64_t acc_lo = -(int64_t{1} << (acc_bits - 1)), acc_hi = (int64_t{1} << (acc_bits - 1)) - 1;
+  const int sext = 64 - acc_bits;
+  int64_t overflows = 0;
+  for (int64_t p = 0; p < n; ++p) {
+    const int64_t exact = bias + static_cast<int64_t>(sums[p]);
+    overflows += (exact < acc_lo) | (exact > acc_hi);
+    const int32_t acc = static_cast<int32_t>(static_cast<int64_t>(static_cast<uint64_t>(exact) << sext) >> sext);
+    const int64_t ab = static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(acc) << left)) * m0;
+    const int64_t nudge = ab >= 0 ? (int64_t{1} << 30) : (1 - (int64_t{1} << 30));
+    const int32_t high = static_cast<int32_t>((ab + nudge) / (int64_t{1} << 31));
+    const int32_t threshold = (mask >> 1) + (high < 0 ? 1 : 0);
+    const int32_t r = (high >> right) + ((high & mask) > threshold ? 1 : 0);
+    const int64_t y = int64_t{z_y} + r;
+    dst[p] = static_cast<int32_t>(y < lo ? lo : (y > hi ? hi : y));
+  }
+  return overflows;
+}
+
+// im2col of images [n0, n1) into rows k = (c, i, j) and columns (n, oh, ow) of `cols`;
+// padded taps take z_x.
+template <typename T>
+void im2col(const Layer& l, const ActTensor& in, const ActTensor& out, const IntTensor& x, int64_t n0,
+            int64_t n1, RowMat<T>& cols) {
   const Window& w = l.window;
-  const int64_t n_img = x.shape[0], C = in.shape[0], H = in.shape[1], W = in.shape[2];
+  const int64_t C = in.shape[0], H = in.shape[1], W = in.shape[2];
   const int64_t OH = out.shape[1], OW = out.shape[2], P = OH * OW;
   const T zx = static_cast<T>(in.quant.zero_point);
-  RowMat<T> cols(C * w.kh * w.kw, n_img * P);
+  cols.resize(C * w.kh * w.kw, (n1 - n0) * P);
   for (int64_t c = 0; c < C; ++c)
     for (int32_t i = 0; i < w.kh; ++i)
       for (int32_t j = 0; j < w.kw; ++j) {
         T* row = cols.row((c * w.kh + i) * w.kw + j).data();
-        for (int64_t n = 0; n < n_img; ++n) {
+        // Output columns [lo, hi) read an in-bounds input column; the rest are padding.
+        const int64_t off = j - w.pad_left;
+        const int64_t lo = std::min<int64_t>(OW, off >= 0 ? 0 : (-off + w.stride_w - 1) / w.stride_w);
+        const int64_t hi = std::max<int64_t>(lo, off >= W ? 0 : std::min<int64_t>(OW, (W - 1 - off) / w.stride_w + 1));
+        for (int64_t n = n0; n < n1; ++n) {
           const int32_t* plane = x.ptr() + (n * C + c) * H * W;
           for (int64_t oh = 0; oh < OH; ++oh) {
             const int64_t ih = oh * w.stride_h - w.pad_top + i;
-            T* dst = row + n * P + oh * OW;
-            for (int64_t ow = 0; ow < OW; ++ow) {
-              const int64_t iw = ow * w.stride_w - w.pad_left + j;
-              const bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
-              dst[ow] = inside ? static_cast<T>(plane[ih * W + iw]) : zx;
+            T* dst = row + (n - n0) * P + oh * OW;
+            if (ih < 0 || ih >= H) {
+              std::fill(dst, dst + OW, zx);
+              continue;
             }
+            const int32_t* src = plane + ih * W;
+            std::fill(dst, dst + lo, zx);
+            for (int64_t ow = lo; ow < hi; ++ow) dst[ow] = static_cast<T>(src[ow * w.stride_w + off]);
+            std::fill(dst + hi, dst + OW, zx);
           }
         }
       }
-  return cols;
+}
+
+// Working buffers reused across calls on the same thread: allocating (and page-faulting) the
+// im2col and product matrices per batch cost more than the GEMM itself.
+template <typename T>
+struct Scratch {
+  RowMat<T> cols, sums;
+};
+template <typename T>
+Scratch<T>& scratch() {
+  thread_local Scratch<T> s;
+  return s;
 }
 
 template <typename T>
 IntTensor conv_typed(const Layer& l, const RowMat<T>& wm, const ActTensor& in,
                      const ActTensor& out, int acc_bits, const IntTensor& x, LayerStats* stats) {
   const int64_t n_img = x.shape[0], OC = out.shape[0], P = out.shape[1] * out.shape[2];
-  const RowMat<T> cols = im2col<T>(l, in, out, x);
-  RowMat<T> sums(OC, n_img * P);
-  sums.noalias() = wm * cols;
+  // Images per GEMM: enough columns for an efficient GEMM, few enough to stay in cache.
+  const int64_t chunk = std::max<int64_t>(1, 2048 / P);
+  Scratch<T>& s = scratch<T>();
   IntTensor y({n_img, OC, out.shape[1], out.shape[2]});
   int64_t overflows = 0;
-  for (int64_t oc = 0; oc < OC; ++oc) {
-    const T* src = sums.row(oc).data();
-    for (int64_t n = 0; n < n_img; ++n) {
-      int32_t* dst = y.ptr() + (n * OC + oc) * P;
-      for (int64_t p = 0; p < P; ++p) {
-        const int64_t exact = l.bias[oc] + static_cast<int64_t>(src[n * P + p]);
-        dst[p] = output_stage(l, oc, exact, acc_bits, out.quant.zero_point, overflows);
-      }
+  for (int64_t n0 = 0; n0 < n_img; n0 += chunk) {
+    const int64_t n1 = std::min(n_img, n0 + chunk);
+    im2col<T>(l, in, out, x, n0, n1, s.cols);
+    s.sums.resize(OC, (n1 - n0) * P);
+    s.sums.noalias() = wm * s.cols;
+    for (int64_t oc = 0; oc < OC; ++oc) {
+      const T* src = s.sums.row(oc).data();
+      for (int64_t n = n0; n < n1; ++n)
+        overflows += output_row(src + (n - n0) * P, P, l.bias[oc], mult_for(l, oc), acc_bits,
+                                out.quant.zero_point, l.clamp_lo, l.clamp_hi, y.ptr() + (n * OC + oc) * P);
     }
   }
   if (stats) {
@@ -171,14 +221,18 @@ IntTensor depthwise(const Layer& l, const ActTensor& in, const ActTensor& out, i
 IntTensor add(const Layer& l, const ActTensor& a, const ActTensor& b, const ActTensor& out,
               const IntTensor& xa, const IntTensor& xb, LayerStats* stats) {
   IntTensor y(xa.shape);
-  const int32_t za = a.quant.zero_point, zb = b.quant.zero_point;
+  const int32_t za = a.quant.zero_point, zb = b.quant.zero_point, zy = out.quant.zero_point;
+  const int32_t lo = l.clamp_lo, hi = l.clamp_hi, scale = 1 << l.add_left_shift;
+  const QuantizedMultiplier ma = l.add_input_mult[0], mb = l.add_input_mult[1], mo = l.requant[0];
+  const int32_t* pa = xa.ptr();
+  const int32_t* pb = xb.ptr();
+  int32_t* py = y.ptr();
   for (int64_t i = 0; i < y.size(); ++i) {
-    // (x - z) << L stays within 32 bits because L <= 29 - bits (lowering enforces it).
-    const int32_t sa = multiply_by_quantized_multiplier((xa.data[i] - za) * (1 << l.add_left_shift),
-                                                        l.add_input_mult[0]);
-    const int32_t sb = multiply_by_quantized_multiplier((xb.data[i] - zb) * (1 << l.add_left_shift),
-                                                        l.add_input_mult[1]);
-    y.data[i] = requantize(sa + sb, l.requant[0], out.quant.zero_point, l.clamp_lo, l.clamp_hi);
+    // (x - z) << L stays within 32 bits because L <= 29 - bits (validate() enforces it).
+    const int32_t sa = multiply_by_quantized_multiplier((pa[i] - za) * scale, ma);
+    const int32_t sb = multiply_by_quantized_multiplier((pb[i] - zb) * scale, mb);
+    const int64_t v = int64_t{zy} + multiply_by_quantized_multiplier(sa + sb, mo);
+    py[i] = static_cast<int32_t>(v < lo ? lo : (v > hi ? hi : v));
   }
   if (stats) stats->outputs += y.size();
   return y;

@@ -16,11 +16,29 @@
 //   wrap(v, bits) = v reduced to a bits-wide two's-complement register (bits in [2, 32]).
 #pragma once
 #include <cstdint>
+#include <limits>
 
 namespace qarray {
 
-int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b);
-int32_t rounding_divide_by_pot(int32_t x, int exponent);
+// Inline: these run once per output element in every executor.
+inline int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
+  // gemmlowp fixedpoint.h: the only overflowing product is INT32_MIN * INT32_MIN.
+  const bool overflow = a == b && a == std::numeric_limits<int32_t>::min();
+  const int64_t ab = static_cast<int64_t>(a) * static_cast<int64_t>(b);
+  const int64_t nudge = ab >= 0 ? (int64_t{1} << 30) : (1 - (int64_t{1} << 30));
+  // Division (truncation toward zero), not a shift: this is what makes ties go toward +inf.
+  const int32_t high = static_cast<int32_t>((ab + nudge) / (int64_t{1} << 31));
+  return overflow ? std::numeric_limits<int32_t>::max() : high;
+}
+
+inline int32_t rounding_divide_by_pot(int32_t x, int exponent) {
+  // gemmlowp fixedpoint.h: remainder compared with a threshold raised by one for negatives,
+  // which rounds ties away from zero.
+  const int32_t mask = static_cast<int32_t>((int64_t{1} << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
 
 // A real multiplier M as M0 * 2^(shift - 31). M0 == 0 encodes M == 0 (or M < 2^-32, which
 // rounds every int32 accumulator to 0 anyway).
@@ -34,7 +52,13 @@ QuantizedMultiplier quantize_multiplier(double m);
 double real_multiplier(const QuantizedMultiplier& q);
 
 // RDivPOT(SRDHM(x << l, M0), r) — TFLite's MultiplyByQuantizedMultiplier.
-int32_t multiply_by_quantized_multiplier(int32_t x, const QuantizedMultiplier& q);
+inline int32_t multiply_by_quantized_multiplier(int32_t x, const QuantizedMultiplier& q) {
+  const int left = q.shift > 0 ? q.shift : 0;
+  const int right = q.shift > 0 ? 0 : -q.shift;
+  // Wrapping 32-bit left shift (done on uint32 to stay defined behaviour in C++).
+  const int32_t shifted = static_cast<int32_t>(static_cast<uint32_t>(x) << left);
+  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted, q.m0), right);
+}
 
 // Full output stage: clamp(z_y + multiply_by_quantized_multiplier(acc, q), lo, hi).
 inline int32_t requantize(int32_t acc, const QuantizedMultiplier& q, int32_t z_y, int32_t lo,

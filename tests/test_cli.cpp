@@ -1,0 +1,158 @@
+// The qarray binary as a user runs it: every bad input is one line on stderr, a non-zero exit,
+// no crash and nothing half-written; good runs write what they promise.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "models/tensor_proto.h"
+
+namespace qarray {
+namespace {
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+struct Result {
+  int status = -1;
+  std::string err;  // stderr (stdout goes to out)
+  std::string out;
+};
+
+Result qarray(const std::string& args) {
+  const fs::path dir = fs::path(::testing::TempDir()) / ("qarray_cli_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string err_file = (dir / "stderr.txt").string();
+  const std::string cmd = std::string(QARRAY_EXE) + " " + args + " 2>" + err_file;
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  std::ifstream f(err_file);
+  r.err.assign(std::istreambuf_iterator<char>(f), {});
+  return r;
+}
+
+std::string model(const std::string& name) {
+  return std::string(QARRAY_SOURCE_DIR) + "/workloads/models/" + name + ".onnx";
+}
+
+fs::path temp(const std::string& name) {
+  const fs::path p = fs::path(::testing::TempDir()) / ("qarray_cli_" + std::to_string(::getpid())) / name;
+  fs::remove_all(p);
+  return p;
+}
+
+TEST(Cli, NoSubcommandPrintsUsageAndFails) {
+  const Result r = qarray("");
+  EXPECT_NE(r.status, 0);
+  EXPECT_THAT(r.err + r.out, HasSubstr("run"));
+}
+
+TEST(Cli, UnknownFlagIsOneLineError) {
+  const Result r = qarray("run --bogus-flag");
+  EXPECT_NE(r.status, 0);
+  EXPECT_THAT(r.err, HasSubstr("--bogus-flag"));
+}
+
+TEST(Cli, MissingModelNamesTheFile) {
+  const fs::path out = temp("missing_model");
+  const Result r = qarray("run --model /nonexistent/m.onnx --out " + out.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("qarray: error: cannot open model file '/nonexistent/m.onnx'"));
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, TruncatedModelIsReportedNotCrashed) {
+  const fs::path bad = temp("truncated.onnx");
+  fs::create_directories(bad.parent_path());
+  std::ifstream src(model("resnet"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(src)), {});
+  std::ofstream(bad, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  const Result r = qarray("run --model " + bad.string() + " --out " + temp("trunc_out").string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr(bad.string()));
+  EXPECT_FALSE(fs::exists(temp("trunc_out") / "report.json"));
+}
+
+TEST(Cli, MissingDatasetNamesThePackage) {
+  const fs::path out = temp("missing_data");
+  const Result r = qarray("run --data /nonexistent/fmnist --out " + out.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("dataset-fashion-mnist"));
+  EXPECT_FALSE(fs::exists(out / "report.json"));
+}
+
+TEST(Cli, BadBitWidthIsRejected) {
+  const Result r = qarray("run --weight-bits 17 --images 10 --out " + temp("bits").string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("bit width 17 is outside [2, 16]"));
+}
+
+TEST(Cli, RunWritesReportAndLoadableWorkloads) {
+  const fs::path out = temp("run_small");
+  const Result r = qarray("run --model resnet --images 200 --calib-images 64 --out " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("FP32 (reference)"));
+  EXPECT_THAT(r.out, HasSubstr("INT W8A8 (golden)"));
+  std::ifstream f(out / "report.json");
+  const auto j = nlohmann::json::parse(f);
+  EXPECT_EQ(j["fp32"]["images"], 200);
+  EXPECT_EQ(j["int"]["images"], 200);
+  EXPECT_EQ(j["quantization"]["calib_images"], 64);
+  EXPECT_GT(j["int"]["top1_percent"].get<double>(), 80.0);
+  EXPECT_TRUE(fs::exists(out / "workloads" / "network.json"));
+  EXPECT_TRUE(fs::exists(out / "workloads" / "tensors.bin"));
+}
+
+TEST(Cli, InferFp32MatchesPyTorchVectors) {
+  const std::string dir = std::string(QARRAY_SOURCE_DIR) + "/tests/data/pytorch/resnet/";
+  const fs::path out = temp("infer_out.pb");
+  const Result r = qarray("infer " + model("resnet") + " --input " + dir + "input_0.pb --output " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const Tensor got = read_tensor_proto(out.string()), want = read_tensor_proto(dir + "output_0.pb");
+  ASSERT_EQ(got.shape, want.shape);
+  float scale = 0, err = 0;
+  for (size_t i = 0; i < got.data.size(); ++i) {
+    scale = std::max(scale, std::fabs(want.data[i]));
+    err = std::max(err, std::fabs(got.data[i] - want.data[i]));
+  }
+  EXPECT_LE(err, 1e-4f * scale);
+}
+
+TEST(Cli, InferInt8FromSavedWorkloadsNeedsNoOnnx) {
+  const fs::path out = temp("infer_int");
+  ASSERT_EQ(qarray("run --model resnet --images 10 --calib-images 64 --out " + out.string()).status, 0);
+  const std::string dir = std::string(QARRAY_SOURCE_DIR) + "/tests/data/pytorch/resnet/";
+  const fs::path pb = out / "logits_int.pb";
+  const Result r = qarray("infer --int8 --workloads " + (out / "workloads").string() + " --input " + dir +
+                          "input_0.pb --output " + pb.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const Tensor got = read_tensor_proto(pb.string()), want = read_tensor_proto(dir + "output_0.pb");
+  ASSERT_EQ(got.shape, want.shape);
+  int agree = 0;
+  for (int64_t n = 0; n < got.dim(0); ++n) {
+    auto row = [&](const Tensor& t) { return std::max_element(t.ptr() + n * 10, t.ptr() + n * 10 + 10) - (t.ptr() + n * 10); };
+    agree += row(got) == row(want);
+  }
+  EXPECT_GE(agree, 15);  // of 16: the INT8 network agrees with FP32 on almost every image
+}
+
+TEST(Cli, InferRejectsWrongInputShape) {
+  const fs::path bad = temp("bad_input.pb");
+  fs::create_directories(bad.parent_path());
+  write_tensor_proto(bad.string(), Tensor({2, 3, 5, 5}), "x");
+  const Result r = qarray("infer " + model("resnet") + " --input " + bad.string() + " --output " + temp("o.pb").string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("does not match the model input"));
+  EXPECT_FALSE(fs::exists(temp("o.pb")));
+}
+
+}  // namespace
+}  // namespace qarray
