@@ -1,0 +1,105 @@
+// TensorProto payload decoding. raw_data is little-endian by the ONNX spec; the bytes are
+// assembled explicitly so the code does not depend on the host's byte order.
+#include "models/onnx_tensor.h"
+
+#include <cstring>
+
+#include "models/errors.h"
+
+namespace qarray {
+namespace {
+
+Shape dims_of(const onnx::TensorProto& proto, const std::string& where) {
+  Shape shape(proto.dims().begin(), proto.dims().end());
+  for (int64_t d : shape) {
+    if (d < 0) throw InputError(where + ": negative dimension in " + shape_str(shape));
+  }
+  return shape;
+}
+
+void check_type(const onnx::TensorProto& proto, int32_t want, const std::string& where) {
+  if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
+    throw UnsupportedError(where + ": external data is not supported");
+  }
+  if (proto.data_type() != want) {
+    throw UnsupportedError(where + " has data type " + data_type_name(proto.data_type()) +
+                           ", expected " + data_type_name(want));
+  }
+}
+
+[[noreturn]] void size_mismatch(const std::string& where, const Shape& shape, size_t got,
+                                const char* field) {
+  throw InputError(where + ": " + field + " holds " + std::to_string(got) +
+                   " values, shape " + shape_str(shape) + " needs " +
+                   std::to_string(num_elements(shape)));
+}
+
+uint64_t load_le(const char* bytes, int width) {
+  uint64_t v = 0;
+  for (int i = width - 1; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(bytes[i]);
+  return v;
+}
+
+}  // namespace
+
+std::string data_type_name(int32_t data_type) {
+  if (onnx::TensorProto_DataType_IsValid(data_type)) {
+    return onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(data_type));
+  }
+  return "unknown(" + std::to_string(data_type) + ")";
+}
+
+Tensor float_tensor(const onnx::TensorProto& proto, const std::string& where) {
+  check_type(proto, onnx::TensorProto::FLOAT, where);
+  Tensor t(dims_of(proto, where));
+  size_t n = t.data.size();
+  if (proto.has_raw_data()) {
+    const std::string& raw = proto.raw_data();
+    if (raw.size() != 4 * n) size_mismatch(where, t.shape, raw.size() / 4, "raw_data");
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t bits = static_cast<uint32_t>(load_le(raw.data() + 4 * i, 4));
+      std::memcpy(&t.data[i], &bits, 4);
+    }
+  } else {
+    if (static_cast<size_t>(proto.float_data_size()) != n) {
+      size_mismatch(where, t.shape, proto.float_data_size(), "float_data");
+    }
+    std::copy(proto.float_data().begin(), proto.float_data().end(), t.data.begin());
+  }
+  return t;
+}
+
+std::vector<int64_t> int64_values(const onnx::TensorProto& proto, const std::string& where) {
+  check_type(proto, onnx::TensorProto::INT64, where);
+  Shape shape = dims_of(proto, where);
+  size_t n = static_cast<size_t>(num_elements(shape));
+  std::vector<int64_t> v(n);
+  if (proto.has_raw_data()) {
+    const std::string& raw = proto.raw_data();
+    if (raw.size() != 8 * n) size_mismatch(where, shape, raw.size() / 8, "raw_data");
+    for (size_t i = 0; i < n; ++i) v[i] = static_cast<int64_t>(load_le(raw.data() + 8 * i, 8));
+  } else {
+    if (static_cast<size_t>(proto.int64_data_size()) != n) {
+      size_mismatch(where, shape, proto.int64_data_size(), "int64_data");
+    }
+    std::copy(proto.int64_data().begin(), proto.int64_data().end(), v.begin());
+  }
+  return v;
+}
+
+onnx::TensorProto to_proto(const Tensor& tensor, const std::string& name) {
+  onnx::TensorProto proto;
+  proto.set_name(name);
+  proto.set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : tensor.shape) proto.add_dims(d);
+  std::string raw(4 * tensor.data.size(), '\0');
+  for (size_t i = 0; i < tensor.data.size(); ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, &tensor.data[i], 4);
+    for (int b = 0; b < 4; ++b) raw[4 * i + b] = static_cast<char>((bits >> (8 * b)) & 0xff);
+  }
+  proto.set_raw_data(std::move(raw));
+  return proto;
+}
+
+}  // namespace qarray
