@@ -52,7 +52,7 @@ fs::path temp(const std::string& name) {
 TEST(Cli, NoSubcommandPrintsUsageAndFails) {
   const Result r = qarray("");
   EXPECT_NE(r.status, 0);
-  EXPECT_THAT(r.err + r.out, HasSubstr("run"));
+  EXPECT_THAT(r.err + r.out, HasSubstr("subcommand is required"));
 }
 
 TEST(Cli, UnknownFlagIsOneLineError) {
@@ -83,7 +83,7 @@ TEST(Cli, TruncatedModelIsReportedNotCrashed) {
 
 TEST(Cli, MissingDatasetNamesThePackage) {
   const fs::path out = temp("missing_data");
-  const Result r = qarray("run --data /nonexistent/fmnist --out " + out.string());
+  const Result r = qarray("run --model resnet --data /nonexistent/fmnist --out " + out.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.err, HasSubstr("dataset-fashion-mnist"));
   EXPECT_FALSE(fs::exists(out / "report.json"));
@@ -92,7 +92,7 @@ TEST(Cli, MissingDatasetNamesThePackage) {
 TEST(Cli, BadBitWidthIsRejected) {
   const Result r = qarray("run --weight-bits 17 --images 10 --out " + temp("bits").string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.err, HasSubstr("bit width 17 is outside [2, 16]"));
+  EXPECT_THAT(r.err, HasSubstr("qarray: error: weight bit width 17 is outside [2, 16]"));
 }
 
 TEST(Cli, RunWritesReportAndLoadableWorkloads) {

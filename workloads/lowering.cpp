@@ -239,8 +239,18 @@ struct Lowerer {
 
 }  // namespace
 
+void QuantSpec::validate() const {
+  if (weight_bits < 2 || weight_bits > 16)
+    throw InputError("weight bit width " + std::to_string(weight_bits) + " is outside [2, 16]");
+  if (act_bits < 2 || act_bits > 16)
+    throw InputError("activation bit width " + std::to_string(act_bits) + " is outside [2, 16]");
+  if (acc_bits < 2 || acc_bits > 32)
+    throw InputError("accumulator width " + std::to_string(acc_bits) + " is outside [2, 32]");
+}
+
 Network lower_graph(const Graph& folded, const RangeTable& ranges, const QuantSpec& spec,
                     const std::map<std::string, FixedWeights>& fixed) {
+  spec.validate();
   Lowerer lw{folded, ranges, spec, fixed, {}, {}, {}};
   lw.run();
   lw.net.validate("lowered network '" + folded.name + "'");

@@ -18,6 +18,9 @@ struct QuantSpec {
   int act_bits = 8;
   int acc_bits = 32;
   bool per_channel = false;  // weight scales per output channel instead of per tensor
+
+  // Throws InputError naming the field: bit widths in [2, 16], acc_bits in [2, 32].
+  void validate() const;
 };
 
 // Integer weights decided by a PTQ pass (e.g. AdaRound), handed to the lowering as they are so

@@ -14,8 +14,7 @@ Tensor calibration_images(const Dataset& train, int64_t count) {
 }
 
 QuantizedModel quantize_minmax(const Graph& graph, const Tensor& calib, const QuantSpec& spec) {
-  for (int bits : {spec.weight_bits, spec.act_bits})
-    if (bits < 2 || bits > 16) throw InputError("bit width " + std::to_string(bits) + " is outside [2, 16]");
+  spec.validate();
   QuantizedModel m;
   m.folded = fold_batchnorm(graph);
   m.network = lower_graph(m.folded, observe_minmax(m.folded, calib), spec);
