@@ -1,0 +1,64 @@
+// Architecture configuration of the accelerator: array shape and dataflow, operand and
+// accumulator widths, clock, the three SRAM buffers and DRAM. One plain struct, filled once by
+// the parser below, validated once, then passed by const& to every unit (each unit reads only the
+// scalars it uses).
+//
+// Contract (checked by validate(), errors name the file and the key):
+//   rows, cols in [1, 256]; weight_bits, act_bits in [2, 16];
+//   acc_bits in [weight_bits + act_bits, 32] (one signed product must fit the accumulator);
+//   clock_mhz in (0, 100000]; every buffer: capacity_bytes, banks, word_bytes, ports >= 1 and capacity a
+//   whole number of words in every bank; dram: bytes_per_cycle > 0, latency_cycles >= 0,
+//   burst_bytes >= 1.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace qarray {
+
+enum class Dataflow { WeightStationary, OutputStationary, InputStationary };
+
+const char* dataflow_name(Dataflow d);  // "ws", "os", "is"
+
+struct SramBuffer {
+  int64_t capacity_bytes = 64 * 1024;
+  int32_t banks = 1;
+  int32_t word_bytes = 16;
+  int32_t ports = 1;
+  bool double_buffer = true;
+
+  // Bytes one tile may use: half the capacity when double buffered (the other half fills).
+  int64_t tile_bytes() const { return double_buffer ? capacity_bytes / 2 : capacity_bytes; }
+};
+
+struct DramConfig {
+  double bytes_per_cycle = 16.0;
+  int64_t latency_cycles = 100;
+  int64_t burst_bytes = 64;
+};
+
+struct ArchConfig {
+  std::string name = "ws16";
+  int32_t rows = 16;
+  int32_t cols = 16;
+  Dataflow dataflow = Dataflow::WeightStationary;
+  int32_t weight_bits = 8;
+  int32_t act_bits = 8;
+  int32_t acc_bits = 32;
+  double clock_mhz = 1000.0;
+  SramBuffer ifmap;
+  SramBuffer weight;
+  SramBuffer ofmap;  // output / accumulator buffer
+  DramConfig dram;
+
+  // Throws InputError "<where>: <key>: <what>" for the first violated rule of the contract.
+  void validate(const std::string& where) const;
+};
+
+// Parses JSON text; `where` (a file name) prefixes every error. Every key is required except
+// "name" (defaults to `default_name`) and "description"; unknown keys are errors.
+ArchConfig parse_arch_config(const std::string& json_text, const std::string& where,
+                             const std::string& default_name = "arch");
+// Reads, parses and validates a file; the default name is the file's stem.
+ArchConfig load_arch_config(const std::string& path);
+
+}  // namespace qarray

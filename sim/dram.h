@@ -1,0 +1,26 @@
+// DRAM as the DMA sees it: a channel with a fixed access latency and a bandwidth, moving whole
+// bursts. A transfer of `bytes` takes
+//   latency_cycles + ceil(round_up(bytes, burst_bytes) / bytes_per_cycle)
+// cycles (every tile is rounded up to whole bursts on its own). Counts bytes moved, bursts
+// included.
+#pragma once
+#include <cstdint>
+
+#include "sim/arch_config.h"
+
+namespace qarray {
+
+class Dram {
+ public:
+  void configure(const DramConfig& config) { cfg_ = config; }
+  int64_t burst_bytes(int64_t bytes) const {
+    return (bytes + cfg_.burst_bytes - 1) / cfg_.burst_bytes * cfg_.burst_bytes;
+  }
+  // `bytes` already rounded to bursts.
+  int64_t transfer_cycles(int64_t bytes) const;
+
+ private:
+  DramConfig cfg_;
+};
+
+}  // namespace qarray

@@ -1,0 +1,99 @@
+#include "sim/simulator.h"
+
+#include <algorithm>
+
+#include "models/errors.h"
+#include "sim/accelerator.h"
+#include "sim/gemm_pass.h"
+
+namespace qarray {
+namespace {
+
+void check_fits(const Network& net, const Layer& l, const ArchConfig& arch) {
+  const std::string at = "layer '" + l.name + "' on arch '" + arch.name + "': ";
+  for (int32_t t : l.inputs)
+    if (net.tensors[t].quant.bits > arch.act_bits)
+      throw InputError(at + std::to_string(net.tensors[t].quant.bits) + "-bit activations exceed act_bits " +
+                       std::to_string(arch.act_bits));
+  if (!l.on_array()) return;
+  if (l.weight_bits > arch.weight_bits)
+    throw InputError(at + std::to_string(l.weight_bits) + "-bit weights exceed weight_bits " +
+                     std::to_string(arch.weight_bits));
+  if (net.acc_bits != arch.acc_bits)
+    throw InputError(at + "the network accumulates in " + std::to_string(net.acc_bits) +
+                     " bits but acc_bits is " + std::to_string(arch.acc_bits));
+}
+
+void check_input(const Layer& l, const ActTensor& t, const IntTensor& x, const IntTensor& first) {
+  if (x.shape.size() != t.shape.size() + 1 || x.shape[0] < 1 ||
+      !std::equal(t.shape.begin(), t.shape.end(), x.shape.begin() + 1) || x.shape[0] != first.shape[0])
+    throw InputError("layer '" + l.name + "': input shape " + shape_str(x.shape) + " does not match " +
+                     shape_str(t.shape) + " with a batch dimension");
+}
+
+}  // namespace
+
+SimResult simulate_layer(const Network& net, size_t index, const std::vector<const IntTensor*>& inputs,
+                         const ArchConfig& arch) {
+  arch.validate("arch '" + arch.name + "'");
+  const Layer& l = net.layers.at(index);
+  if (inputs.size() != l.inputs.size() || inputs.empty())
+    throw InputError("layer '" + l.name + "': expected " + std::to_string(l.inputs.size()) + " input tensors, got " +
+                     std::to_string(inputs.size()));
+  check_fits(net, l, arch);
+  for (size_t i = 0; i < inputs.size(); ++i) check_input(l, net.tensors[l.inputs[i]], *inputs[i], *inputs[0]);
+  const IntTensor& x = *inputs[0];
+  const ActTensor& in = net.tensors[l.inputs[0]];
+  const ActTensor& out = net.tensors[l.output];
+
+  Shape out_shape{x.shape[0]};
+  out_shape.insert(out_shape.end(), out.shape.begin(), out.shape.end());
+  SimResult result{IntTensor(out_shape), {}};
+  LayerJob job;
+  job.arch = &arch;
+  job.layer = &l;
+  job.out_zero_point = out.quant.zero_point;
+  job.output = &result.output;
+  LayerGemm gemm;
+  if (l.on_array()) {
+    gemm = lower_to_gemm(l, in, out, x, arch);
+    job.gemm = &gemm;
+    for (const GemmPass& pass : gemm.passes) job.plans.push_back(plan_folds(pass.k, pass.oc, pass.p, arch));
+  } else {
+    job.vector = {&l, &in, inputs.size() > 1 ? &net.tensors[l.inputs[1]] : nullptr, &out,
+                  &x, inputs.size() > 1 ? inputs[1] : nullptr, &result.output};
+  }
+  run_on_accelerator(job);
+
+  result.counters = job.counters;
+  return result;
+}
+
+SimResult simulate_layer(const Network& net, size_t index, const IntTensor& input, const ArchConfig& arch) {
+  return simulate_layer(net, index, std::vector<const IntTensor*>{&input}, arch);
+}
+
+NetworkSimResult simulate_network(const Network& net, const IntTensor& input, const ArchConfig& arch) {
+  // Values live until their last reader has run (as in GoldenExecutor::run).
+  std::vector<int> last_use(net.tensors.size(), -1);
+  for (size_t i = 0; i < net.layers.size(); ++i)
+    for (int32_t t : net.layers[i].inputs) last_use[t] = static_cast<int>(i);
+  last_use[net.output] = static_cast<int>(net.layers.size());
+  std::vector<IntTensor> values(net.tensors.size());
+  values[net.input] = input;
+  NetworkSimResult result;
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
+    std::vector<const IntTensor*> ins;
+    for (int32_t t : l.inputs) ins.push_back(&values[t]);
+    SimResult r = simulate_layer(net, i, ins, arch);
+    values[l.output] = std::move(r.output);
+    result.layers.push_back(r.counters);
+    for (int32_t t : l.inputs)
+      if (last_use[t] == static_cast<int>(i)) values[t] = IntTensor();
+  }
+  result.output = std::move(values[net.output]);
+  return result;
+}
+
+}  // namespace qarray

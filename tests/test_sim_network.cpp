@@ -1,0 +1,102 @@
+// The shipped reference models on the cycle model: every layer bit-exact with the golden
+// executor on the same inputs, and whole-network inference on the cycle model (each layer
+// reading the model's own outputs) giving golden's logits and class, for each dataflow.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "models/onnx_loader.h"
+#include "sim/simulator.h"
+#include "workloads/golden.h"
+#include "workloads/pipeline.h"
+
+namespace qarray {
+namespace {
+
+std::vector<std::string> shipped_models() {
+  std::vector<std::string> names;
+  for (const char* name : {"resnet", "mobilenetv2"})
+    if (std::filesystem::exists(std::string(QARRAY_SOURCE_DIR) + "/workloads/models/" + name + ".onnx"))
+      names.push_back(name);
+  return names;
+}
+
+struct Quantized {
+  Network net;
+  IntTensor images;  // two test images on the input grid
+};
+
+const Quantized& quantized(const std::string& model, int bits) {
+  static std::map<std::pair<std::string, int>, Quantized> cache;
+  auto it = cache.find({model, bits});
+  if (it != cache.end()) return it->second;
+  const Graph g = load_onnx(std::string(QARRAY_SOURCE_DIR) + "/workloads/models/" + model + ".onnx");
+  // Calibrated on test images: equality with golden does not depend on where the ranges come
+  // from, and the test split is six times faster to read than the training split.
+  const Dataset test = load_fashion_mnist(kDefaultFashionMnistDir, Split::Test);
+  QuantSpec spec;
+  spec.weight_bits = spec.act_bits = bits;
+  Quantized q{quantize_minmax(g, calibration_images(test, 64), spec).network, {}};
+  q.images = GoldenExecutor(q.net).quantize_input(test.batch(0, 2));
+  return cache.emplace(std::make_pair(model, bits), std::move(q)).first->second;
+}
+
+ArchConfig arch_for(Dataflow df, int dim, int bits) {
+  ArchConfig a;
+  a.name = std::string(dataflow_name(df)) + std::to_string(dim);
+  a.dataflow = df;
+  a.rows = a.cols = dim;
+  a.weight_bits = a.act_bits = bits;
+  return a;
+}
+
+class ShippedOnCycleModel : public ::testing::TestWithParam<std::tuple<std::string, Dataflow, int, int>> {};
+
+TEST_P(ShippedOnCycleModel, EveryLayerBitExactAndSameClass) {
+  const auto [model, df, dim, bits] = GetParam();
+  const Quantized& q = quantized(model, bits);
+  const ArchConfig arch = arch_for(df, dim, bits);
+  const GoldenExecutor golden(q.net);
+
+  // Layer by layer on golden's inputs: names the first layer that differs.
+  std::vector<IntTensor> values(q.net.tensors.size());
+  values[q.net.input] = q.images;
+  for (size_t i = 0; i < q.net.layers.size(); ++i) {
+    const Layer& l = q.net.layers[i];
+    std::vector<const IntTensor*> ins;
+    for (int32_t t : l.inputs) ins.push_back(&values[t]);
+    const IntTensor want = golden.run_layer(i, ins);
+    const SimResult got = simulate_layer(q.net, i, ins, arch);
+    ASSERT_EQ(got.output.data, want.data) << model << " layer " << i << " '" << l.name << "' ("
+                                          << layer_kind_name(l.kind) << ") on " << arch.name;
+    values[l.output] = want;
+  }
+
+  // Whole network on the cycle model.
+  const IntTensor logits = golden.run(q.images);
+  const NetworkSimResult sim = simulate_network(q.net, q.images, arch);
+  ASSERT_EQ(sim.output.data, logits.data);
+  ASSERT_EQ(sim.layers.size(), q.net.layers.size());
+  int64_t macs = 0;
+  for (const LayerCounters& k : sim.layers) {
+    EXPECT_GT(k.total_cycles, 0);
+    macs += k.macs;
+  }
+  EXPECT_EQ(macs, q.net.macs_per_sample() * q.images.shape[0]);
+}
+
+std::string name_of(const ::testing::TestParamInfo<ShippedOnCycleModel::ParamType>& info) {
+  const auto [model, df, dim, bits] = info.param;
+  return model + "_" + dataflow_name(df) + std::to_string(dim) + "_int" + std::to_string(bits);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Models, ShippedOnCycleModel,
+    ::testing::Combine(::testing::ValuesIn(shipped_models()),
+                       ::testing::Values(Dataflow::WeightStationary, Dataflow::InputStationary,
+                                         Dataflow::OutputStationary),
+                       ::testing::Values(8, 16), ::testing::Values(4, 8)),
+    name_of);
+
+}  // namespace
+}  // namespace qarray
