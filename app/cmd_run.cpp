@@ -1,5 +1,6 @@
-// `qarray run`: import, quantize (baseline min-max), evaluate FP32 and integer golden on the test
-// set, print the comparison, write the JSON report and the workloads.
+// `qarray run`: import, quantize with the PTQ pipeline (default W8A8 per-tensor CLE + bias
+// correction), evaluate FP32 and integer golden on the test set, print the comparison, write the
+// JSON report and the workloads.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "workloads/evaluate.h"
 #include "workloads/network_io.h"
 #include "workloads/pipeline.h"
+#include "workloads/ptq_pipeline.h"
 
 namespace qarray::cli {
 namespace {
@@ -21,7 +23,7 @@ struct RunFlags {
   std::string data = kDefaultFashionMnistDir;
   int64_t images = 0;
   int64_t calib_images = 512;
-  QuantSpec spec;
+  PtqFlags ptq;
   int threads = 2;
   std::string out = "out/run";
 };
@@ -32,6 +34,8 @@ nlohmann::json eval_json(const EvalResult& r) {
 }
 
 int run(const RunFlags& f) {
+  const PtqOptions opt = f.ptq.resolve(f.threads);  // before any loading: a bad flag fails at once
+  const QuantSpec& spec = opt.spec;
   const std::string model_path = shipped_model(f.model);
   std::cout << "qarray run: model " << model_path << "\n";
   const Graph graph = load_onnx(model_path);
@@ -40,23 +44,24 @@ int run(const RunFlags& f) {
   if (f.images < 0 || f.images > test.count)
     throw InputError("--images " + std::to_string(f.images) + ": the test set holds " + std::to_string(test.count));
 
-  std::cout << "calibrating: " << f.calib_images << " training images, per-tensor min-max, W"
-            << f.spec.weight_bits << "A" << f.spec.act_bits << (f.spec.per_channel ? " per-channel" : "")
-            << ", " << f.spec.acc_bits << "-bit accumulators\n";
-  const QuantizedModel qm = quantize_minmax(graph, calibration_images(train, f.calib_images), f.spec);
+  std::cout << "quantizing: " << ptq_method_name(opt.method) << ", W" << spec.weight_bits << "A" << spec.act_bits
+            << (spec.per_channel ? " per-channel" : " per-tensor") << ", " << spec.acc_bits
+            << "-bit accumulators, " << f.calib_images << " calibration images\n";
+  const PtqResult qm = quantize_ptq(graph, calibration_images(train, f.calib_images), opt);
+  for (const PtqStep& step : qm.steps) std::printf("  %-22s %7.2f s\n", step.name.c_str(), step.seconds);
 
-  EvalOptions opt;
-  opt.images = f.images;
-  opt.threads = f.threads;
+  EvalOptions eval;
+  eval.images = f.images;
+  eval.threads = f.threads;
   ProgressLine p_fp32("FP32 reference"), p_int("integer golden");
-  opt.progress = std::ref(p_fp32);
-  const EvalResult fp32 = evaluate_fp32(graph, test, opt);
-  opt.progress = std::ref(p_int);
-  const EvalResult q = evaluate_golden(qm.network, test, opt);
+  eval.progress = std::ref(p_fp32);
+  const EvalResult fp32 = evaluate_fp32(graph, test, eval);
+  eval.progress = std::ref(p_int);
+  const EvalResult q = evaluate_golden(qm.network, test, eval);
 
   int64_t overflows = 0;
   for (const auto& s : q.layers) overflows += s.overflows;
-  const std::string qname = "INT W" + std::to_string(f.spec.weight_bits) + "A" + std::to_string(f.spec.act_bits);
+  const std::string qname = "INT W" + std::to_string(spec.weight_bits) + "A" + std::to_string(spec.act_bits);
   std::printf("\n%-22s %8s %14s %10s\n", "path", "top-1 %", "correct", "images/s");
   std::printf("%-22s %8.2f %8lld/%-5lld %10.0f\n", "FP32 (reference)", fp32.top1_percent(),
               (long long)fp32.correct, (long long)fp32.images, fp32.images_per_second());
@@ -72,9 +77,11 @@ int run(const RunFlags& f) {
       {"model", {{"name", graph.name}, {"path", model_path}, {"macs_per_image", qm.network.macs_per_sample()}}},
       {"dataset", {{"name", "fashion-mnist"}, {"path", f.data}, {"split", "test"}}},
       {"quantization",
-       {{"method", "nearest"}, {"ranges", "minmax"}, {"weight_bits", f.spec.weight_bits},
-        {"act_bits", f.spec.act_bits}, {"acc_bits", f.spec.acc_bits},
-        {"weights", f.spec.per_channel ? "per-channel" : "per-tensor"}, {"calib_images", f.calib_images}}},
+       {{"method", ptq_method_name(opt.method)}, {"act_ranges", f.ptq.act_ranges},
+        {"weight_ranges", f.ptq.weight_ranges}, {"weight_bits", spec.weight_bits},
+        {"act_bits", spec.act_bits}, {"acc_bits", spec.acc_bits},
+        {"weights", spec.per_channel ? "per-channel" : "per-tensor"}, {"calib_images", f.calib_images}}},
+      {"ptq", ptq_report_json(qm, opt)},
       {"fp32", eval_json(fp32)},
       {"int", eval_json(q)},
       {"drop_pp", fp32.top1_percent() - q.top1_percent()},
@@ -104,10 +111,7 @@ Action add_run(CLI::App& app) {
   app.add_option("--data", f->data, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
   app.add_option("--images", f->images, "Test images to evaluate (0 = all 10,000)")->capture_default_str();
   app.add_option("--calib-images", f->calib_images, "Training images for calibration")->capture_default_str();
-  app.add_option("--weight-bits", f->spec.weight_bits, "Weight bits (2-16)")->capture_default_str();
-  app.add_option("--act-bits", f->spec.act_bits, "Activation bits (2-16)")->capture_default_str();
-  app.add_option("--acc-bits", f->spec.acc_bits, "Accumulator bits (wrapping)")->capture_default_str();
-  app.add_flag("--per-channel", f->spec.per_channel, "Per-output-channel weight scales");
+  add_ptq_flags(app, f->ptq);
   app.add_option("--threads", f->threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 256));
   app.add_option("--out", f->out, "Output directory (report.json, workloads/)")->capture_default_str();
   return [f] { return run(*f); };

@@ -3,7 +3,10 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
+
+#include "workloads/ptq_pipeline.h"
 
 namespace qarray::cli {
 
@@ -11,6 +14,27 @@ using Action = std::function<int()>;
 
 Action add_run(CLI::App& app);
 Action add_infer(CLI::App& app);
+Action add_ptq(CLI::App& app);
+Action add_sim_layer(CLI::App& app);
+
+// The PTQ flags shared by `ptq` and `run` (--method, --weight-bits, --act-bits, --acc-bits,
+// --per-channel, --act-ranges, --weight-ranges, --percentile, --relu6, --no-absorb), as parsed;
+// resolve() turns them into validated PtqOptions (InputError, one line, for a bad value).
+struct PtqFlags {
+  std::string method = "cle+bc";
+  std::string act_ranges = "minmax";
+  std::string weight_ranges = "minmax";
+  double percentile = 99.99;
+  std::string relu6 = "relu";
+  bool no_absorb = false;
+  QuantSpec spec;
+  PtqOptions resolve(int threads) const;
+};
+void add_ptq_flags(CLI::App& app, PtqFlags& flags);
+
+// The "ptq" report section of a quantize_ptq result: options, seconds per step, CLE chains /
+// skipped patterns / absorption, bias-correction shifts (cmd_ptq.cpp; shared with `run`).
+nlohmann::json ptq_report_json(const PtqResult& r, const PtqOptions& opt);
 
 // Paths of the shipped data, resolved against the source tree the binary was built from.
 std::string shipped_model(const std::string& name);

@@ -1,11 +1,18 @@
 // qarray: quantize a trained network, run it on integer hardware models, report accuracy.
 // Errors are one line on stderr and a non-zero exit; libraries throw, only this file prints them.
+#include <malloc.h>
+
 #include <iostream>
 
 #include "app/commands.h"
 #include "models/errors.h"
 
 int main(int argc, char** argv) {
+  // Executors allocate activation tensors of a few MB per layer and batch. glibc's defaults hand
+  // such blocks back to the kernel on free, so every batch page-faults them in again; measured,
+  // that cost more than the arithmetic. Keep freed memory in the process instead.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   CLI::App app{"qarray: post-training quantization and systolic-array workbench"};
   app.require_subcommand(1);
   std::map<CLI::App*, qarray::cli::Action> actions;
@@ -13,6 +20,10 @@ int main(int argc, char** argv) {
   actions[run] = qarray::cli::add_run(*run);
   CLI::App* infer = app.add_subcommand("infer", "Run a model on ONNX TensorProto inputs (FP32 or integer)");
   actions[infer] = qarray::cli::add_infer(*infer);
+  CLI::App* ptq = app.add_subcommand("ptq", "Quantize only (PTQ: nearest, CLE, bias correction); write workloads and a report");
+  actions[ptq] = qarray::cli::add_ptq(*ptq);
+  CLI::App* sim_layer = app.add_subcommand("sim-layer", "Time conv/depthwise/fc layers on the cycle model (random data, checked against golden)");
+  actions[sim_layer] = qarray::cli::add_sim_layer(*sim_layer);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

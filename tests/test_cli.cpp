@@ -95,6 +95,21 @@ TEST(Cli, BadBitWidthIsRejected) {
   EXPECT_THAT(r.err, HasSubstr("qarray: error: weight bit width 17 is outside [2, 16]"));
 }
 
+TEST(Cli, UnknownPtqMethodListsTheMethods) {
+  const Result r = qarray("ptq --method bogus --out " + temp("ptq_bogus").string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("unknown PTQ method 'bogus' (expected one of nearest, cle, bc, cle+bc"));
+  EXPECT_FALSE(fs::exists(temp("ptq_bogus")));
+}
+
+TEST(Cli, TooManyCalibrationImagesIsRejected) {
+  const fs::path out = temp("calib");
+  const Result r = qarray("run --model resnet --calib-images 70000 --out " + out.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("70000 requested, the training set holds 60000"));
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST(Cli, RunWritesReportAndLoadableWorkloads) {
   const fs::path out = temp("run_small");
   const Result r = qarray("run --model resnet --images 200 --calib-images 64 --out " + out.string());
@@ -106,6 +121,7 @@ TEST(Cli, RunWritesReportAndLoadableWorkloads) {
   EXPECT_EQ(j["fp32"]["images"], 200);
   EXPECT_EQ(j["int"]["images"], 200);
   EXPECT_EQ(j["quantization"]["calib_images"], 64);
+  EXPECT_EQ(j["quantization"]["method"], "cle+bc");
   EXPECT_GT(j["int"]["top1_percent"].get<double>(), 80.0);
   EXPECT_TRUE(fs::exists(out / "workloads" / "network.json"));
   EXPECT_TRUE(fs::exists(out / "workloads" / "tensors.bin"));

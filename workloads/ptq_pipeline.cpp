@@ -36,11 +36,7 @@ std::string ptq_method_name(const PtqMethod& m) {
 }
 
 void validate(const PtqOptions& opt) {
-  for (const auto& [what, bits] : {std::pair<const char*, int>{"weight", opt.spec.weight_bits}, {"activation", opt.spec.act_bits}})
-    if (bits < 2 || bits > 16)
-      throw InputError(std::string(what) + " bit width " + std::to_string(bits) + " is outside [2, 16]");
-  if (opt.spec.acc_bits < 2 || opt.spec.acc_bits > 32)
-    throw InputError("accumulator bit width " + std::to_string(opt.spec.acc_bits) + " is outside [2, 32]");
+  opt.spec.validate();
   for (const RangeOptions* r : {&opt.act_ranges, &opt.weight_ranges})
     if (!(r->percentile > 50.0 && r->percentile <= 100.0))
       throw InputError("percentile " + std::to_string(r->percentile) + " is outside (50, 100]");
@@ -105,25 +101,34 @@ GoldenInputs::GoldenInputs(const RangeTable& ranges, const QuantSpec& spec,
 
 Tensor GoldenInputs::layer_input(const Graph& graph, const std::string& layer) {
   Network net = lower_graph(graph, ranges_, spec_, fixed_);
-  if (net.layers.size() != net_.layers.size()) valid_ = 0;
   size_t first = 0;
-  while (first < valid_ && same_workload(net.layers[first], net_.layers[first])) ++first;
-  valid_ = first;
+  if (net.layers.size() == net_.layers.size())
+    while (first < valid_ && same_workload(net.layers[first], net_.layers[first])) ++first;
   net_ = std::move(net);
   size_t k = 0;
   while (k < net_.layers.size() && !(net_.layers[k].name == layer && net_.layers[k].on_array())) ++k;
   if (k == net_.layers.size()) throw InputError("bias correction: layer '" + layer + "' was not lowered");
   const GoldenExecutor exec(net_);
-  if (values_.size() != net_.tensors.size()) {
+  if (std::min(first, k) < dead_before_ || values_.size() != net_.tensors.size()) {  // a freed value is needed
     values_.assign(net_.tensors.size(), IntTensor());
     values_[net_.input] = exec.quantize_input(calib_);
+    first = dead_before_ = 0;
   }
+  valid_ = first;
   for (size_t i = valid_; i < k; ++i) {
     std::vector<const IntTensor*> ins;
     for (int32_t t : net_.layers[i].inputs) ins.push_back(&values_[t]);
     values_[net_.layers[i].output] = run_layer_split(exec, i, ins, threads_);
   }
   valid_ = std::max(valid_, k);
+  // Free the values read only by layers before k; a later call that must rerun one of those
+  // layers starts over from the network input.
+  std::vector<size_t> last_use(net_.tensors.size(), 0);
+  for (size_t i = 0; i < net_.layers.size(); ++i)
+    for (int32_t t : net_.layers[i].inputs) last_use[t] = i;
+  for (size_t t = 0; t < values_.size(); ++t)
+    if (last_use[t] < k) values_[t] = IntTensor();
+  dead_before_ = std::max(dead_before_, k);
   const ActTensor& in = net_.tensors[net_.layers[k].inputs[0]];
   const IntTensor& q = values_[net_.layers[k].inputs[0]];
   Tensor x(q.shape);

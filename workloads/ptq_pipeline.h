@@ -66,7 +66,8 @@ struct PtqResult {
 PtqResult quantize_ptq(const Graph& graph, const Tensor& calib, const PtqOptions& opt);
 
 // QuantizedInputs over the golden executor: relowers the graph it is given and reruns only the
-// layers whose workloads changed since the previous call.
+// layers from the first whose workload changed since the previous call (layers are visited in
+// order, so each layer runs about twice in all); values no later layer reads are freed.
 class GoldenInputs : public QuantizedInputs {
  public:
   GoldenInputs(const RangeTable& ranges, const QuantSpec& spec, const std::map<std::string, FixedWeights>& fixed,
@@ -81,7 +82,8 @@ class GoldenInputs : public QuantizedInputs {
   int threads_;
   Network net_;
   std::vector<IntTensor> values_;  // by tensor id
-  size_t valid_ = 0;               // layers [0, valid_) of net_ have their outputs in values_
+  size_t valid_ = 0;               // layers [0, valid_) of net_ have their outputs computed
+  size_t dead_before_ = 0;         // values read only by layers before this one were freed
 };
 
 }  // namespace qarray
