@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.h"
 #include "models/tensor_proto.h"
 
 namespace qarray {
@@ -16,28 +17,9 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-struct Result {
-  int status = -1;
-  std::string err;  // stderr (stdout goes to out)
-  std::string out;
-};
+using Result = testing::CliResult;
 
-Result qarray(const std::string& args) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("qarray_cli_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string err_file = (dir / "stderr.txt").string();
-  const std::string cmd = std::string(QARRAY_EXE) + " " + args + " 2>" + err_file;
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  std::ifstream f(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(f), {});
-  return r;
-}
+Result qarray(const std::string& args) { return testing::run_qarray(args); }
 
 std::string model(const std::string& name) {
   return std::string(QARRAY_SOURCE_DIR) + "/workloads/models/" + name + ".onnx";

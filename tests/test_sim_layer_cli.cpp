@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "cli_runner.h"
 #include "models/errors.h"
 #include "sim/stimulus.h"
 
@@ -18,31 +19,11 @@ namespace qarray {
 namespace {
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
+using Result = testing::CliResult;
 
-fs::path temp_dir() {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("qarray_sim_cli_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path temp_dir() { return testing::cli_temp_dir("qarray_sim_cli"); }
 
-Result qarray(const std::string& args) {
-  const std::string err_file = (temp_dir() / "stderr.txt").string();
-  const std::string cmd = std::string(QARRAY_EXE) + " " + args + " 2>" + err_file;
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  std::ifstream f(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(f), {});
-  return r;
-}
+Result qarray(const std::string& args) { return testing::run_qarray(args); }
 
 std::string write_file(const std::string& name, const std::string& text) {
   const std::string path = (temp_dir() / name).string();
