@@ -78,7 +78,11 @@ void im2col(const Layer& l, const ActTensor& in, const ActTensor& out, const Int
             }
             const int32_t* src = plane + ih * W;
             std::fill(dst, dst + lo, zx);
-            for (int64_t ow = lo; ow < hi; ++ow) dst[ow] = static_cast<T>(src[ow * w.stride_w + off]);
+            if (w.stride_w == 1) {  // contiguous: the int->float conversion vectorizes
+              for (int64_t ow = lo; ow < hi; ++ow) dst[ow] = static_cast<T>(src[ow + off]);
+            } else {
+              for (int64_t ow = lo; ow < hi; ++ow) dst[ow] = static_cast<T>(src[ow * w.stride_w + off]);
+            }
             std::fill(dst + hi, dst + OW, zx);
           }
         }
