@@ -1,15 +1,20 @@
 // `qarray run`: import, quantize with the PTQ pipeline (default W8A8 per-tensor CLE + bias
-// correction), evaluate FP32 and integer golden on the test set, print the comparison, write the
-// JSON report and the workloads.
+// correction), evaluate FP32 and integer golden on the test set, print the comparison, run the
+// first test images on the cycle model (checked against golden) and print its per-layer timing,
+// write the JSON report, the per-layer CSV and the workloads.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
 #include "app/commands.h"
 #include "app/report.h"
+#include "app/sim_output.h"
 #include "models/errors.h"
 #include "models/onnx_loader.h"
+#include "sim/simulator.h"
 #include "workloads/evaluate.h"
 #include "workloads/network_io.h"
 #include "workloads/pipeline.h"
@@ -26,6 +31,8 @@ struct RunFlags {
   PtqFlags ptq;
   int threads = 2;
   std::string out = "out/run";
+  std::string arch = "ws16";
+  int64_t sim_images = 8;
 };
 
 nlohmann::json eval_json(const EvalResult& r) {
@@ -33,9 +40,86 @@ nlohmann::json eval_json(const EvalResult& r) {
           {"seconds", r.seconds}, {"images_per_second", r.images_per_second()}};
 }
 
+// The cycle model's per-layer table (one image, batch 1) and its totals.
+void print_sim(const Network& net, const ArchConfig& arch, const SimImages& s) {
+  std::printf("\ncycle model: arch %s (%dx%d %s, W%dA%d, %d-bit accumulators, %.0f MHz), %lld test image(s) one at a "
+              "time: every layer bit-exact with golden, same class\n",
+              arch.name.c_str(), arch.rows, arch.cols, dataflow_name(arch.dataflow), arch.weight_bits, arch.act_bits,
+              arch.acc_bits, arch.clock_mhz, static_cast<long long>(s.images));
+  int w = 17;
+  for (const Layer& l : net.layers) w = std::max(w, static_cast<int>(l.name.size()));
+  std::printf("%-*s %-9s %10s %9s %9s %6s %8s\n", w, "layer (per image)", "kind", "MACs", "cycles", "us", "util%",
+              "stall");
+  LayerCounters t;
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    const LayerCounters& k = s.layers[i];
+    std::printf("%-*s %-9s %10lld %9lld %9.3f %6.2f %8lld\n", w, net.layers[i].name.c_str(),
+                layer_kind_name(net.layers[i].kind), static_cast<long long>(k.macs),
+                static_cast<long long>(k.total_cycles), k.total_cycles / arch.clock_mhz, 100.0 * k.pe_utilization,
+                static_cast<long long>(k.stall_cycles));
+    t.macs += k.macs;
+    t.total_cycles += k.total_cycles;
+    t.stall_cycles += k.stall_cycles;
+  }
+  const double util = t.total_cycles ? static_cast<double>(t.macs) / (t.total_cycles * arch.rows * arch.cols) : 0.0;
+  const double us = t.total_cycles / arch.clock_mhz;
+  std::printf("%-*s %-9s %10lld %9lld %9.3f %6.2f %8lld\n", w, "total", "", static_cast<long long>(t.macs),
+              static_cast<long long>(t.total_cycles), us, 100.0 * util, static_cast<long long>(t.stall_cycles));
+  std::printf("per image (batch 1, layers in sequence): %lld cycles, %.3f us, %.0f images/s; %lld images one after "
+              "another: %.3f us; simulated in %.2f s\n",
+              static_cast<long long>(t.total_cycles), us, 1e6 / us, static_cast<long long>(s.images),
+              us * s.images, s.seconds);
+}
+
+void write_layers_csv(const std::string& path, const Network& net, const ArchConfig& arch, const SimImages& s) {
+  std::ofstream csv(path, std::ios::trunc);
+  if (!csv) throw InputError(path + ": cannot write");
+  csv << "layer,kind," << kCounterCsvColumns << "\n";
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    csv << csv_field(net.layers[i].name) << "," << layer_kind_name(net.layers[i].kind) << ",";
+    write_counter_csv(csv, s.layers[i], arch.clock_mhz);
+    csv << "\n";
+  }
+  if (!csv) throw InputError(path + ": write failed");
+}
+
+nlohmann::json sim_json(const Network& net, const ArchConfig& arch, const std::string& path, const SimImages& s) {
+  int64_t cycles = 0, macs = 0, stalls = 0;
+  nlohmann::json layers = nlohmann::json::array();
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    nlohmann::json row = counters_json(s.layers[i], arch.clock_mhz);
+    row["name"] = net.layers[i].name;
+    row["kind"] = layer_kind_name(net.layers[i].kind);
+    layers.push_back(row);
+    cycles += s.layers[i].total_cycles;
+    macs += s.layers[i].macs;
+    stalls += s.layers[i].stall_cycles;
+  }
+  return {{"arch",
+           {{"name", arch.name}, {"path", path}, {"rows", arch.rows}, {"cols", arch.cols},
+            {"dataflow", dataflow_name(arch.dataflow)}, {"weight_bits", arch.weight_bits},
+            {"act_bits", arch.act_bits}, {"acc_bits", arch.acc_bits}, {"clock_mhz", arch.clock_mhz}}},
+          {"images", s.images},
+          {"bit_exact", true},
+          {"seconds", s.seconds},
+          {"per_image",
+           {{"total_cycles", cycles}, {"latency_us", cycles / arch.clock_mhz}, {"macs", macs},
+            {"stall_cycles", stalls},
+            {"pe_utilization", cycles ? static_cast<double>(macs) / (cycles * arch.rows * arch.cols) : 0.0}}},
+          {"layers", layers}};
+}
+
 int run(const RunFlags& f) {
   const PtqOptions opt = f.ptq.resolve(f.threads);  // before any loading: a bad flag fails at once
   const QuantSpec& spec = opt.spec;
+  if (f.sim_images < 0) throw InputError("--sim-images " + std::to_string(f.sim_images) + " must be 0 or more");
+  if (f.images > 0 && f.sim_images > f.images)
+    throw InputError("--sim-images " + std::to_string(f.sim_images) + " exceeds --images " + std::to_string(f.images) +
+                     " (the simulated images are checked against golden's predictions)");
+  const std::string arch_file = arch_path(f.arch);
+  const ArchConfig arch = load_arch_config(arch_file);
+  if (f.sim_images > 0)
+    check_widths(arch, "--arch " + f.arch + " (" + arch_file + ")", spec.weight_bits, spec.act_bits, spec.acc_bits);
   const std::string model_path = shipped_model(f.model);
   std::cout << "qarray run: model " << model_path << "\n";
   const Graph graph = load_onnx(model_path);
@@ -43,6 +127,9 @@ int run(const RunFlags& f) {
   const Dataset train = load_fashion_mnist(f.data, Split::Train);
   if (f.images < 0 || f.images > test.count)
     throw InputError("--images " + std::to_string(f.images) + ": the test set holds " + std::to_string(test.count));
+  if (f.sim_images > test.count)
+    throw InputError("--sim-images " + std::to_string(f.sim_images) + ": the test set holds " +
+                     std::to_string(test.count));
 
   std::cout << "quantizing: " << ptq_method_name(opt.method) << ", W" << spec.weight_bits << "A" << spec.act_bits
             << (spec.per_channel ? " per-channel" : " per-tensor") << ", " << spec.acc_bits
@@ -71,6 +158,12 @@ int run(const RunFlags& f) {
   std::printf("accumulator overflows: %lld of %lld outputs\n", (long long)overflows,
               (long long)[&] { int64_t n = 0; for (auto& s : q.layers) n += s.outputs; return n; }());
 
+  SimImages sim;
+  if (f.sim_images > 0) {
+    sim = simulate_images(qm.network, test, f.sim_images, q.predictions, arch);
+    print_sim(qm.network, arch, sim);
+  }
+
   const std::string wl_dir = f.out + "/workloads";
   save_network(qm.network, wl_dir);
   nlohmann::json report = {
@@ -85,15 +178,20 @@ int run(const RunFlags& f) {
       {"fp32", eval_json(fp32)},
       {"int", eval_json(q)},
       {"drop_pp", fp32.top1_percent() - q.top1_percent()},
-      {"workloads", wl_dir}};
+      {"workloads", wl_dir},
+      {"sim", f.sim_images > 0 ? sim_json(qm.network, arch, arch_file, sim) : nlohmann::json()}};
   for (size_t i = 0; i < q.layers.size(); ++i) {
     const Layer& l = qm.network.layers[i];
     report["layers"].push_back({{"name", l.name}, {"kind", layer_kind_name(l.kind)},
                                 {"outputs", q.layers[i].outputs}, {"overflows", q.layers[i].overflows}});
   }
+  const std::string csv_path = f.out + "/layers.csv";
+  if (f.sim_images > 0) write_layers_csv(csv_path, qm.network, arch, sim);
+  else std::filesystem::remove(csv_path);  // no stale table from an earlier run
   const std::string report_path = f.out + "/report.json";
   write_json(report_path, report);
   std::cout << "\nreport: " << report_path << "\nworkloads: " << wl_dir << "\n";
+  if (f.sim_images > 0) std::cout << "layers: " << csv_path << "\n";
   return 0;
 }
 
@@ -113,7 +211,12 @@ Action add_run(CLI::App& app) {
   app.add_option("--calib-images", f->calib_images, "Training images for calibration")->capture_default_str();
   add_ptq_flags(app, f->ptq);
   app.add_option("--threads", f->threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 256));
-  app.add_option("--out", f->out, "Output directory (report.json, workloads/)")->capture_default_str();
+  app.add_option("--out", f->out, "Output directory (report.json, layers.csv, workloads/)")->capture_default_str();
+  app.add_option("--arch", f->arch, "Architecture file, or a preset in configs/ (ws16, gemmini16, ws32, edge8)")
+      ->capture_default_str();
+  app.add_option("--sim-images", f->sim_images,
+                 "First N test images to run on the cycle model, checked against golden (0 = none)")
+      ->capture_default_str();
   return [f] { return run(*f); };
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "app/commands.h"
+#include "app/sim_output.h"
 #include "models/errors.h"
 #include "sim/arch_config.h"
 #include "sim/simulator.h"
@@ -29,12 +30,6 @@ struct SimLayerFlags {
   std::string csv;
 };
 
-// A preset name (configs/NAME.json of the source tree) or a file path.
-std::string arch_path(const std::string& name) {
-  if (name.find('/') != std::string::npos || name.find(".json") != std::string::npos) return name;
-  return std::string(QARRAY_SOURCE_DIR) + "/configs/" + name + ".json";
-}
-
 ArchConfig resolve_arch(const SimLayerFlags& f) {
   ArchConfig a = load_arch_config(arch_path(f.arch));
   if (!f.dataflow.empty()) {
@@ -48,11 +43,6 @@ ArchConfig resolve_arch(const SimLayerFlags& f) {
   a.validate(arch_path(f.arch) + " with the command-line overrides");
   return a;
 }
-
-const char* kCsvHeader =
-    "layer,kind,batch,dataflow,rows,cols,folds,total_cycles,latency_us,weight_load_cycles,compute_cycles,"
-    "drain_cycles,stall_cycles,macs,pe_utilization,ifmap_reads,weight_reads,ofmap_reads,ofmap_writes,"
-    "dram_read_bytes,dram_write_bytes,bit_exact";
 
 int sim_layer(const SimLayerFlags& f) {
   const ArchConfig arch = resolve_arch(f);
@@ -79,7 +69,7 @@ int sim_layer(const SimLayerFlags& f) {
   if (!f.csv.empty()) {
     csv.open(f.csv);
     if (!csv) throw InputError(f.csv + ": cannot write");
-    csv << kCsvHeader << "\n";
+    csv << "layer,kind,batch,dataflow,rows,cols," << kCounterCsvColumns << ",bit_exact\n";
   }
   std::printf("arch %s: %dx%d %s, W%dA%d, %d-bit accumulators, %.0f MHz; batch %lld, seed %u\n",
               arch.name.c_str(), arch.rows, arch.cols, dataflow_name(arch.dataflow), wb, ab, arch.acc_bits,
@@ -106,13 +96,12 @@ int sim_layer(const SimLayerFlags& f) {
                 static_cast<long long>(k.compute_cycles), static_cast<long long>(k.stall_cycles),
                 static_cast<long long>(k.ifmap.reads), static_cast<long long>(k.weight.reads),
                 static_cast<long long>(k.dram_read_bytes + k.dram_write_bytes), first_bad < 0 ? "bit-exact" : "MISMATCH");
-    if (csv.is_open())
+    if (csv.is_open()) {
       csv << s.name << "," << layer_kind_name(s.kind) << "," << f.batch << "," << dataflow_name(arch.dataflow) << ","
-          << arch.rows << "," << arch.cols << "," << k.folds << "," << k.total_cycles << "," << us << ","
-          << k.weight_load_cycles << "," << k.compute_cycles << "," << k.drain_cycles << "," << k.stall_cycles << ","
-          << k.macs << "," << k.pe_utilization << "," << k.ifmap.reads << "," << k.weight.reads << ","
-          << k.ofmap.reads << "," << k.ofmap.writes << "," << k.dram_read_bytes << "," << k.dram_write_bytes << ","
-          << (first_bad < 0 ? 1 : 0) << "\n";
+          << arch.rows << "," << arch.cols << ",";
+      write_counter_csv(csv, k, arch.clock_mhz);
+      csv << "," << (first_bad < 0 ? 1 : 0) << "\n";
+    }
     if (first_bad >= 0)
       throw Error("layer '" + s.name + "': the cycle model differs from golden at output " + std::to_string(first_bad) +
                   ": got " + std::to_string(r.output.data[first_bad]) + ", expected " +

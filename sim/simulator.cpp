@@ -73,7 +73,11 @@ SimResult simulate_layer(const Network& net, size_t index, const IntTensor& inpu
   return simulate_layer(net, index, std::vector<const IntTensor*>{&input}, arch);
 }
 
-NetworkSimResult simulate_network(const Network& net, const IntTensor& input, const ArchConfig& arch) {
+namespace {
+
+// Layer after layer; `check(index, inputs, output)` sees each layer's result before its inputs die.
+template <typename Check>
+NetworkSimResult run_network(const Network& net, const IntTensor& input, const ArchConfig& arch, Check check) {
   // Values live until their last reader has run (as in GoldenExecutor::run).
   std::vector<int> last_use(net.tensors.size(), -1);
   for (size_t i = 0; i < net.layers.size(); ++i)
@@ -87,6 +91,7 @@ NetworkSimResult simulate_network(const Network& net, const IntTensor& input, co
     std::vector<const IntTensor*> ins;
     for (int32_t t : l.inputs) ins.push_back(&values[t]);
     SimResult r = simulate_layer(net, i, ins, arch);
+    check(i, ins, r.output);
     values[l.output] = std::move(r.output);
     result.layers.push_back(r.counters);
     for (int32_t t : l.inputs)
@@ -94,6 +99,41 @@ NetworkSimResult simulate_network(const Network& net, const IntTensor& input, co
   }
   result.output = std::move(values[net.output]);
   return result;
+}
+
+}  // namespace
+
+NetworkSimResult simulate_network(const Network& net, const IntTensor& input, const ArchConfig& arch) {
+  return run_network(net, input, arch, [](size_t, const std::vector<const IntTensor*>&, const IntTensor&) {});
+}
+
+NetworkSimResult simulate_network_checked(const Network& net, const GoldenExecutor& golden, const IntTensor& input,
+                                          const ArchConfig& arch) {
+  return run_network(net, input, arch, [&](size_t i, const std::vector<const IntTensor*>& ins, const IntTensor& got) {
+    const IntTensor want = golden.run_layer(i, ins);
+    const Layer& l = net.layers[i];
+    const std::string at = "layer " + std::to_string(i) + " '" + l.name + "' (" + layer_kind_name(l.kind) + ")";
+    if (got.shape != want.shape)
+      throw SimMismatchError(at + ": output shape " + shape_str(got.shape) + " on the cycle model, golden gives " +
+                                 shape_str(want.shape), i, 0);
+    for (int64_t j = 0; j < want.size(); ++j)
+      if (got.data[j] != want.data[j])
+        throw SimMismatchError(at + ": output " + std::to_string(j) + " is " + std::to_string(got.data[j]) +
+                                   " on the cycle model, golden gives " + std::to_string(want.data[j]), i, j);
+  });
+}
+
+void check_widths(const ArchConfig& arch, const std::string& where, int32_t weight_bits, int32_t act_bits,
+                  int32_t acc_bits) {
+  if (acc_bits != arch.acc_bits)
+    throw InputError(where + ": acc_bits " + std::to_string(arch.acc_bits) + " but the network accumulates in " +
+                     std::to_string(acc_bits) + " bits; they must be equal");
+  if (weight_bits > arch.weight_bits)
+    throw InputError(where + ": weight_bits " + std::to_string(arch.weight_bits) + " is narrower than the network's " +
+                     std::to_string(weight_bits) + "-bit weights");
+  if (act_bits > arch.act_bits)
+    throw InputError(where + ": act_bits " + std::to_string(arch.act_bits) + " is narrower than the network's " +
+                     std::to_string(act_bits) + "-bit activations");
 }
 
 }  // namespace qarray

@@ -3,8 +3,10 @@
 // layer's counters.
 #pragma once
 #include <cstddef>
+#include <string>
 #include <vector>
 
+#include "models/errors.h"
 #include "sim/arch_config.h"
 #include "sim/counters.h"
 #include "workloads/golden.h"
@@ -33,5 +35,25 @@ struct NetworkSimResult {
 
 // The whole network, layer after layer, each layer reading the cycle model's own outputs.
 NetworkSimResult simulate_network(const Network& net, const IntTensor& input, const ArchConfig& arch);
+
+// The first output where the cycle model and the golden executor disagree.
+struct SimMismatchError : Error {
+  SimMismatchError(const std::string& what, size_t layer, int64_t element)
+      : Error(what), layer(layer), element(element) {}
+  size_t layer;     // index in net.layers
+  int64_t element;  // flat index in the layer's (batched) output
+};
+
+// simulate_network, with every layer's output compared to golden.run_layer on the same inputs
+// (the cycle model's own outputs of the earlier layers). Throws SimMismatchError at the first
+// differing element: "layer 12 'b3.project' (conv): output 345 is 7 on the cycle model, golden
+// gives 9".
+NetworkSimResult simulate_network_checked(const Network& net, const GoldenExecutor& golden, const IntTensor& input,
+                                          const ArchConfig& arch);
+
+// Throws InputError "<where>: ..." (one line) unless a network quantized to these widths runs on
+// the arch: the same acc_bits, weights and activations no wider than the multipliers' operands.
+void check_widths(const ArchConfig& arch, const std::string& where, int32_t weight_bits, int32_t act_bits,
+                  int32_t acc_bits);
 
 }  // namespace qarray

@@ -98,5 +98,32 @@ INSTANTIATE_TEST_SUITE_P(
                        ::testing::Values(8, 16), ::testing::Values(4, 8)),
     name_of);
 
+// The checked run compares each layer with golden on the cycle model's own inputs: against a
+// golden executor of a network whose one conv bias differs, it stops at exactly that layer.
+TEST(CheckedNetwork, NamesTheFirstLayerThatDiffersFromGolden) {
+  const Quantized& q = quantized("resnet", 8);
+  const ArchConfig arch = arch_for(Dataflow::WeightStationary, 8, 8);
+  const NetworkSimResult same = simulate_network_checked(q.net, GoldenExecutor(q.net), q.images, arch);
+  EXPECT_EQ(same.output.data, GoldenExecutor(q.net).run(q.images).data);
+
+  Network other = q.net;
+  size_t target = 0;
+  for (size_t i = 0, convs = 0; i < other.layers.size(); ++i)
+    if (other.layers[i].kind == LayerKind::Conv && ++convs == 3) target = i;
+  ASSERT_GT(target, 0u);
+  for (int32_t& b : other.layers[target].bias) b += 1 << 20;
+  const GoldenExecutor golden_other(other);
+  try {
+    simulate_network_checked(q.net, golden_other, q.images, arch);
+    FAIL() << "no mismatch reported";
+  } catch (const SimMismatchError& e) {
+    EXPECT_EQ(e.layer, target);
+    EXPECT_EQ(e.element, 0);
+    const std::string want = "layer " + std::to_string(target) + " '" + q.net.layers[target].name + "' (conv): output 0 is ";
+    EXPECT_EQ(std::string(e.what()).rfind(want, 0), 0u) << e.what();
+    EXPECT_NE(std::string(e.what()).find(" on the cycle model, golden gives "), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace qarray

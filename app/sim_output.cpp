@@ -1,0 +1,117 @@
+#include "app/sim_output.h"
+
+#include <charconv>
+#include <chrono>
+
+#include "models/errors.h"
+#include "sim/simulator.h"
+#include "workloads/golden.h"
+
+namespace qarray::cli {
+
+std::string arch_path(const std::string& name) {
+  if (name.find('/') != std::string::npos || name.find(".json") != std::string::npos) return name;
+  return std::string(QARRAY_SOURCE_DIR) + "/configs/" + name + ".json";
+}
+
+const char* const kCounterCsvColumns =
+    "folds,total_cycles,latency_us,weight_load_cycles,compute_cycles,drain_cycles,stall_cycles,macs,"
+    "pe_utilization,ifmap_reads,weight_reads,ofmap_reads,ofmap_writes,dram_read_bytes,dram_write_bytes";
+
+namespace {
+
+// The shortest text that reads back as exactly `v` (as the JSON writer prints it), so the CSV
+// holds the same numbers as the report.
+std::string shortest(double v) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+}  // namespace
+
+void write_counter_csv(std::ostream& out, const LayerCounters& k, double clock_mhz) {
+  out << k.folds << "," << k.total_cycles << "," << shortest(k.total_cycles / clock_mhz) << ","
+      << k.weight_load_cycles << "," << k.compute_cycles << "," << k.drain_cycles << "," << k.stall_cycles << ","
+      << k.macs << "," << shortest(k.pe_utilization) << "," << k.ifmap.reads << "," << k.weight.reads << "," << k.ofmap.reads << ","
+      << k.ofmap.writes << "," << k.dram_read_bytes << "," << k.dram_write_bytes;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+nlohmann::json counters_json(const LayerCounters& k, double clock_mhz) {
+  return {{"folds", k.folds},
+          {"total_cycles", k.total_cycles},
+          {"latency_us", k.total_cycles / clock_mhz},
+          {"weight_load_cycles", k.weight_load_cycles},
+          {"compute_cycles", k.compute_cycles},
+          {"drain_cycles", k.drain_cycles},
+          {"stall_cycles", k.stall_cycles},
+          {"macs", k.macs},
+          {"pe_utilization", k.pe_utilization},
+          {"ifmap_reads", k.ifmap.reads},
+          {"weight_reads", k.weight.reads},
+          {"ofmap_reads", k.ofmap.reads},
+          {"ofmap_writes", k.ofmap.writes},
+          {"dram_read_bytes", k.dram_read_bytes},
+          {"dram_write_bytes", k.dram_write_bytes}};
+}
+
+namespace {
+
+bool same_timing(const LayerCounters& a, const LayerCounters& b) {
+  return a.total_cycles == b.total_cycles && a.stall_cycles == b.stall_cycles && a.macs == b.macs &&
+         a.dram_read_bytes == b.dram_read_bytes && a.dram_write_bytes == b.dram_write_bytes;
+}
+
+uint8_t argmax(const IntTensor& logits) {
+  int64_t best = 0;
+  for (int64_t i = 1; i < logits.size(); ++i)
+    if (logits.data[i] > logits.data[best]) best = i;
+  return static_cast<uint8_t>(best);
+}
+
+}  // namespace
+
+SimImages simulate_images(const Network& net, const Dataset& test, int64_t n,
+                          const std::vector<uint8_t>& golden_predictions, const ArchConfig& arch) {
+  if (n > static_cast<int64_t>(golden_predictions.size()))
+    throw InputError("--sim-images " + std::to_string(n) + ": only " + std::to_string(golden_predictions.size()) +
+                     " test images were evaluated by golden (--images)");
+  const auto t0 = std::chrono::steady_clock::now();
+  const GoldenExecutor golden(net);
+  SimImages r;
+  r.images = n;
+  for (int64_t i = 0; i < n; ++i) {
+    const std::string at = "image " + std::to_string(i) + ": ";
+    const IntTensor x = golden.quantize_input(test.batch(i, i + 1));
+    NetworkSimResult s;
+    try {
+      s = simulate_network_checked(net, golden, x, arch);
+    } catch (const SimMismatchError& e) {
+      throw Error(at + e.what());
+    }
+    const uint8_t cls = argmax(s.output);
+    if (cls != golden_predictions[i])
+      throw Error(at + "the cycle model predicts class " + std::to_string(cls) + ", golden " +
+                  std::to_string(golden_predictions[i]));
+    if (i == 0) {
+      r.layers = std::move(s.layers);
+      continue;
+    }
+    for (size_t l = 0; l < s.layers.size(); ++l)
+      if (!same_timing(s.layers[l], r.layers[l]))
+        throw Error(at + "layer " + std::to_string(l) + " '" + net.layers[l].name + "' takes " +
+                    std::to_string(s.layers[l].total_cycles) + " cycles, image 0 took " +
+                    std::to_string(r.layers[l].total_cycles) + " (timing must not depend on the data)");
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace qarray::cli

@@ -1,0 +1,47 @@
+// Cycle-model output shared by `run` and `sim-layer`: the --arch resolver, the counter columns of
+// their CSV files (and the same fields as JSON), and run's check of test images on the cycle
+// model against the golden executor.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "models/fashion_mnist.h"
+#include "sim/arch_config.h"
+#include "sim/counters.h"
+#include "workloads/network.h"
+
+namespace qarray::cli {
+
+// A preset name (configs/NAME.json of the source tree) or, if it has a '/' or ends in .json, a path.
+std::string arch_path(const std::string& name_or_file);
+
+// The per-layer counter columns, in this order, comma separated (no layer or kind):
+// folds,total_cycles,latency_us,weight_load_cycles,compute_cycles,drain_cycles,stall_cycles,
+// macs,pe_utilization,ifmap_reads,weight_reads,ofmap_reads,ofmap_writes,dram_read_bytes,
+// dram_write_bytes. latency_us = total_cycles / clock_mhz.
+extern const char* const kCounterCsvColumns;
+// One row's counter fields in kCounterCsvColumns order (no leading or trailing comma or newline);
+// doubles as the shortest text that reads back exactly (the same digits as the JSON report).
+void write_counter_csv(std::ostream& out, const LayerCounters& k, double clock_mhz);
+// A text cell of a CSV row: as is, or in double quotes (quotes doubled) if it holds a comma, quote or newline.
+std::string csv_field(const std::string& text);
+// The same fields as a JSON object, keyed by the column names.
+nlohmann::json counters_json(const LayerCounters& k, double clock_mhz);
+
+struct SimImages {
+  int64_t images = 0;
+  double seconds = 0.0;              // wall time of the simulation and its checks
+  std::vector<LayerCounters> layers; // of one image (batch 1); identical for every image
+};
+
+// Runs test images [0, n) one at a time (batch 1) through the cycle model: every layer's output
+// must equal the golden executor's on the same inputs, the predicted class golden's prediction
+// (`golden_predictions[i]`), and the counters those of image 0 (timing is data-independent).
+// Throws Error "image I: layer L 'name' (kind): ..." at the first difference.
+SimImages simulate_images(const Network& net, const Dataset& test, int64_t n,
+                          const std::vector<uint8_t>& golden_predictions, const ArchConfig& arch);
+
+}  // namespace qarray::cli

@@ -1,0 +1,123 @@
+// Benchmark of the cycle model (not a test; bench/sim runs it and prints the table). One case per
+// process, so the peak memory (ru_maxrss) is that case's:
+//   qarray_bench_sim layer DIM   a compute-bound 3x3 conv 64->64 on 56x56 on a DIM x DIM ws array
+//   qarray_bench_sim network     one MobileNetV2 image on the ws16 preset
+// Prints one line of key=value pairs: simulated cycles and MACs, wall seconds of the cycle model
+// and of the golden executor on the same work, peak resident memory in KiB.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "models/errors.h"
+#include "models/fashion_mnist.h"
+#include "models/onnx_loader.h"
+#include "sim/simulator.h"
+#include "sim/stimulus.h"
+#include "workloads/calibration.h"
+#include "workloads/golden.h"
+#include "workloads/pipeline.h"
+
+namespace qarray {
+namespace {
+
+template <typename F>
+double seconds(F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Golden is fast: the best of five runs.
+template <typename F>
+double best_seconds(F&& f) {
+  double best = 1e30;
+  for (int i = 0; i < 5; ++i) best = std::min(best, seconds(f));
+  return best;
+}
+
+long peak_rss_kib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+int64_t total(const std::vector<LayerCounters>& layers, int64_t LayerCounters::*field) {
+  int64_t sum = 0;
+  for (const LayerCounters& k : layers) sum += k.*field;
+  return sum;
+}
+
+// Every tile fits, DRAM is wide: the time is the array's.
+ArchConfig compute_bound(int32_t dim) {
+  ArchConfig a;
+  a.name = "ws" + std::to_string(dim) + "-compute-bound";
+  a.rows = a.cols = dim;
+  for (SramBuffer* b : {&a.ifmap, &a.weight, &a.ofmap}) b->capacity_bytes = 16 << 20;
+  a.dram.bytes_per_cycle = 4096;
+  return a;
+}
+
+void layer_case(int32_t dim) {
+  LayerSpec s;
+  s.name = "conv3x3_64x64_56";
+  s.ifmap_h = s.ifmap_w = 56;
+  s.filter_h = s.filter_w = 3;
+  s.channels = s.filters = 64;
+  s.pad = 1;
+  const ArchConfig arch = compute_bound(dim);
+  const Network net = random_layer_network(s, 8, 8, 32, 1);
+  const IntTensor x = random_input(net, 1, 2);
+  simulate_layer(random_layer_network(LayerSpec{}, 8, 8, 32, 3), 0,  // elaborates the SystemC kernel
+                 random_input(random_layer_network(LayerSpec{}, 8, 8, 32, 3), 1, 4), arch);
+  SimResult r;
+  const double sim_s = seconds([&] { r = simulate_layer(net, 0, x, arch); });
+  const GoldenExecutor golden(net);
+  IntTensor want;
+  const double golden_s = best_seconds([&] { want = golden.run_layer(0, {&x}); });
+  if (want.data != r.output.data) throw Error("the cycle model differs from golden");
+  std::printf("case=layer dim=%d cycles=%lld stall=%lld macs=%lld sim_s=%.6f golden_s=%.6f rss_kib=%ld\n", dim,
+              static_cast<long long>(r.counters.total_cycles), static_cast<long long>(r.counters.stall_cycles),
+              static_cast<long long>(r.counters.macs), sim_s, golden_s, peak_rss_kib());
+}
+
+void network_case() {
+  const Graph g = load_onnx(std::string(QARRAY_SOURCE_DIR) + "/workloads/models/mobilenetv2.onnx");
+  const Dataset test = load_fashion_mnist(kDefaultFashionMnistDir, Split::Test);
+  const Network net = quantize_minmax(g, calibration_images(test, 64), QuantSpec{}).network;
+  const ArchConfig arch = load_arch_config(std::string(QARRAY_SOURCE_DIR) + "/configs/ws16.json");
+  const GoldenExecutor golden(net);
+  const IntTensor x = golden.quantize_input(test.batch(0, 1));
+  NetworkSimResult r;
+  const double sim_s = seconds([&] { r = simulate_network(net, x, arch); });
+  IntTensor want;
+  const double golden_s = best_seconds([&] { want = golden.run(x); });
+  if (want.data != r.output.data) throw Error("the cycle model differs from golden");
+  std::printf("case=network layers=%zu cycles=%lld stall=%lld macs=%lld sim_s=%.6f golden_s=%.6f rss_kib=%ld\n",
+              r.layers.size(), static_cast<long long>(total(r.layers, &LayerCounters::total_cycles)),
+              static_cast<long long>(total(r.layers, &LayerCounters::stall_cycles)),
+              static_cast<long long>(total(r.layers, &LayerCounters::macs)), sim_s, golden_s, peak_rss_kib());
+}
+
+}  // namespace
+}  // namespace qarray
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  try {
+    if (mode == "layer" && argc == 3) {
+      qarray::layer_case(std::atoi(argv[2]));
+    } else if (mode == "network" && argc == 2) {
+      qarray::network_case();
+    } else {
+      std::fprintf(stderr, "usage: qarray_bench_sim layer DIM | network\n");
+      return 2;
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "qarray_bench_sim: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

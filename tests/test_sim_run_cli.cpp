@@ -1,0 +1,157 @@
+// `qarray run` with the cycle model: --sim-images runs test images on the arch given by --arch,
+// checked against golden, and writes the per-layer table (layers.csv, report.json "sim"); a bad
+// --arch or an arch whose widths do not fit the network is one line and exit 1, nothing written.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_runner.h"
+
+namespace qarray {
+namespace {
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using testing::CliResult;
+using testing::run_qarray;
+
+// The columns README.md documents for layers.csv, in order.
+const std::vector<std::string> kColumns = {
+    "layer",          "kind",         "folds",        "total_cycles",  "latency_us",      "weight_load_cycles",
+    "compute_cycles", "drain_cycles", "stall_cycles", "macs",          "pe_utilization",  "ifmap_reads",
+    "weight_reads",   "ofmap_reads",  "ofmap_writes", "dram_read_bytes", "dram_write_bytes"};
+
+fs::path temp(const std::string& name) {
+  const fs::path p = testing::cli_temp_dir("qarray_sim_run") / name;
+  fs::remove_all(p);
+  return p;
+}
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream s(line);
+  for (std::string cell; std::getline(s, cell, ',');) out.push_back(cell);
+  return out;
+}
+
+bool one_line(const std::string& err) { return !err.empty() && err.find('\n') == err.size() - 1; }
+
+TEST(SimRunCli, SimImagesWriteLayersCsvAndSimSection) {
+  const fs::path out = temp("sim2");
+  const CliResult r = run_qarray("run --images 64 --calib-images 64 --sim-images 2 --out " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("cycle model: arch ws16 (16x16 ws"));
+  EXPECT_THAT(r.out, HasSubstr("2 test image(s) one at a time: every layer bit-exact with golden, same class"));
+
+  std::ifstream rf(out / "report.json");
+  const auto j = nlohmann::json::parse(rf);
+  const auto& sim = j.at("sim");
+  EXPECT_EQ(sim.at("images"), 2);
+  EXPECT_EQ(sim.at("bit_exact"), true);
+  EXPECT_EQ(sim.at("arch").at("name"), "ws16");
+  EXPECT_EQ(sim.at("arch").at("acc_bits"), 32);
+  const auto& layers = sim.at("layers");
+  ASSERT_EQ(layers.size(), j.at("layers").size());
+
+  std::ifstream cf(out / "layers.csv");
+  std::string line;
+  ASSERT_TRUE(std::getline(cf, line));
+  EXPECT_EQ(split(line), kColumns);
+  int64_t cycles = 0, macs = 0;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    ASSERT_TRUE(std::getline(cf, line)) << "row " << i;
+    const std::vector<std::string> row = split(line);
+    ASSERT_EQ(row.size(), kColumns.size()) << line;
+    const auto& l = layers[i];
+    EXPECT_EQ(row[0], l.at("name"));
+    EXPECT_EQ(row[0], j.at("layers")[i].at("name"));
+    EXPECT_EQ(row[1], l.at("kind"));
+    for (size_t c = 2; c < kColumns.size(); ++c)
+      EXPECT_DOUBLE_EQ(std::stod(row[c]), l.at(kColumns[c]).get<double>()) << kColumns[c] << " of row " << i;
+    const int64_t total = l.at("total_cycles");
+    EXPECT_EQ(total, l.at("weight_load_cycles").get<int64_t>() + l.at("compute_cycles").get<int64_t>() +
+                         l.at("drain_cycles").get<int64_t>() + l.at("stall_cycles").get<int64_t>());
+    EXPECT_DOUBLE_EQ(l.at("latency_us").get<double>(), total / 1000.0);  // ws16 runs at 1000 MHz
+    cycles += total;
+    macs += l.at("macs").get<int64_t>();
+  }
+  EXPECT_FALSE(std::getline(cf, line));
+  EXPECT_EQ(sim.at("per_image").at("total_cycles"), cycles);
+  EXPECT_EQ(macs, j.at("model").at("macs_per_image"));
+  EXPECT_EQ(sim.at("per_image").at("macs"), macs);
+}
+
+TEST(SimRunCli, LayersCsvColumnsAreTheDocumentedOnes) {
+  std::ifstream f(std::string(QARRAY_SOURCE_DIR) + "/README.md");
+  const std::string readme((std::istreambuf_iterator<char>(f)), {});
+  const size_t at = readme.find("`layers.csv`");
+  ASSERT_NE(at, std::string::npos);
+  std::string documented;
+  for (const std::string& c : kColumns) documented += (documented.empty() ? "" : ", ") + ("`" + c + "`");
+  EXPECT_THAT(readme, HasSubstr(documented));
+}
+
+TEST(SimRunCli, NoSimImagesMeansNoCycleModel) {
+  const fs::path out = temp("sim0");
+  // The widths are checked only when simulating: 24-bit accumulators do not fit ws16 but run.
+  const CliResult r = run_qarray("run --images 32 --calib-images 32 --acc-bits 24 --sim-images 0 --out " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("cycle model")));
+  std::ifstream rf(out / "report.json");
+  EXPECT_TRUE(nlohmann::json::parse(rf).at("sim").is_null());
+  EXPECT_FALSE(fs::exists(out / "layers.csv"));
+}
+
+TEST(SimRunCli, BadArchNamesTheFile) {
+  const fs::path out = temp("bad_arch");
+  CliResult r = run_qarray("run --arch /nonexistent/arch.json --out " + out.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "qarray: error: /nonexistent/arch.json: cannot open the architecture file\n");
+  r = run_qarray("run --arch nosuchpreset --out " + out.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("configs/nosuchpreset.json: cannot open the architecture file"));
+  EXPECT_TRUE(one_line(r.err)) << r.err;
+
+  const fs::path bad = temp("bad.json");
+  std::ofstream(bad) << "{\"array\": {\"rows\": 16}}";
+  r = run_qarray("run --arch " + bad.string() + " --out " + out.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr(bad.string() + ": "));
+  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(SimRunCli, MismatchedWidthsAreOneLineErrors) {
+  const fs::path out = temp("widths");
+  CliResult r = run_qarray("run --acc-bits 24 --sim-images 2 --out " + out.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("qarray: error: --arch ws16 ("));
+  EXPECT_THAT(r.err, HasSubstr("configs/ws16.json): acc_bits 32 but the network accumulates in 24 bits; they must "
+                               "be equal"));
+  EXPECT_TRUE(one_line(r.err)) << r.err;
+
+  r = run_qarray("run --weight-bits 12 --arch edge8 --out " + out.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("configs/edge8.json): weight_bits 8 is narrower than the network's 12-bit weights"));
+  EXPECT_TRUE(one_line(r.err)) << r.err;
+
+  r = run_qarray("run --act-bits 10 --out " + out.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("act_bits 8 is narrower than the network's 10-bit activations"));
+  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(SimRunCli, SimImagesBeyondTheEvaluatedOnesAreRejected) {
+  const fs::path out = temp("too_many");
+  const CliResult r = run_qarray("run --images 4 --sim-images 5 --out " + out.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("--sim-images 5 exceeds --images 4"));
+  EXPECT_FALSE(fs::exists(out));
+}
+
+}  // namespace
+}  // namespace qarray
