@@ -114,8 +114,35 @@ nlohmann::json ptq_report_json(const PtqResult& r, const PtqOptions& opt) {
     for (const AnalyticalSkip& s : r.bias_skipped) b["skipped"].push_back({{"layer", s.layer}, {"reason", s.reason}});
     j["bias_correction"] = b;
   }
+  if (opt.method.adaround) {
+    const AdaRoundOptions& o = opt.adaround;
+    nlohmann::json a;
+    a["options"] = {{"iterations", o.iterations}, {"images", o.images}, {"positions", o.positions},
+                    {"batch", o.batch}, {"learning_rate", o.learning_rate}, {"lambda", o.lambda},
+                    {"beta_start", o.beta_start}, {"beta_end", o.beta_end}, {"warm_start", o.warm_start},
+                    {"seed", o.seed}};
+    a["layers"] = nlohmann::json::array();
+    for (const AdaRoundLayer& l : r.adaround.layers)
+      a["layers"].push_back({{"layer", l.layer}, {"kind", l.kind}, {"weights", l.weights}, {"patches", l.patches},
+                             {"loss_float_weights", l.loss_float}, {"loss_nearest", l.loss_nearest},
+                             {"loss_adaround", l.loss_adaround}, {"flipped", l.flipped},
+                             {"kept_nearest", l.kept_nearest}, {"seconds", l.seconds}});
+    a["fallback"] = nlohmann::json::array();
+    for (const AdaRoundFallback& f : r.adaround.fallback) a["fallback"].push_back({{"layer", f.layer}, {"reason", f.reason}});
+    j["adaround"] = a;
+  }
   return j;
 }
+
+namespace {
+// One line per layer as AdaRound finishes it: progress, and the loss before/after.
+void print_adaround_layer(const AdaRoundLayer& l, int done, int total) {
+  std::printf("  adaround %2d/%-2d %-22s %-9s %6lld w  loss %.3e -> %.3e (fp32 w %.3e)  flipped %5.1f%%  %6.2f s%s\n",
+              done, total, l.layer.c_str(), l.kind.c_str(), (long long)l.weights, l.loss_nearest, l.loss_adaround,
+              l.loss_float, 100.0 * l.flipped, l.seconds, l.kept_nearest ? "  (kept nearest)" : "");
+  std::fflush(stdout);
+}
+}  // namespace
 
 PtqOptions PtqFlags::resolve(int threads) const {
   PtqOptions opt;
@@ -128,13 +155,17 @@ PtqOptions PtqFlags::resolve(int threads) const {
     throw InputError("--relu6 '" + relu6 + "': expected relu (replace by ReLU and equalize) or skip");
   opt.cle.relu6 = relu6 == "relu" ? Relu6Policy::AsRelu : Relu6Policy::Skip;
   opt.cle.absorb_high_bias = !no_absorb;
+  opt.adaround = adaround;
+  if (opt.method.adaround) opt.adaround.on_layer = print_adaround_layer;
   opt.threads = threads;
   validate(opt);
   return opt;
 }
 
 void add_ptq_flags(CLI::App& app, PtqFlags& f) {
-  app.add_option("--method", f.method, "nearest | cle | bc | cle+bc | bc-analytic | cle+bc-analytic")
+  app.add_option("--method", f.method,
+                 "nearest | cle | bc | cle+bc | bc-analytic | cle+bc-analytic | adaround | cle+adaround | "
+                 "adaround+bc | cle+adaround+bc")
       ->capture_default_str();
   app.add_option("--weight-bits", f.spec.weight_bits, "Weight bits (2-16)")->capture_default_str();
   app.add_option("--act-bits", f.spec.act_bits, "Activation bits (2-16)")->capture_default_str();
@@ -148,6 +179,12 @@ void add_ptq_flags(CLI::App& app, PtqFlags& f) {
   app.add_option("--relu6", f.relu6, "ReLU6 between equalized layers: relu (replace) | skip (leave pair)")
       ->capture_default_str();
   app.add_flag("--no-absorb", f.no_absorb, "Disable high-bias absorption after CLE");
+  app.add_option("--adaround-iters", f.adaround.iterations, "AdaRound: Adam steps per layer")->capture_default_str();
+  app.add_option("--adaround-images", f.adaround.images, "AdaRound: calibration images used (0 = all)")
+      ->capture_default_str();
+  app.add_option("--adaround-positions", f.adaround.positions, "AdaRound: output positions sampled per image")
+      ->capture_default_str();
+  app.add_option("--adaround-batch", f.adaround.batch, "AdaRound: images per step")->capture_default_str();
 }
 
 Action add_ptq(CLI::App& app) {
@@ -158,7 +195,7 @@ Action add_ptq(CLI::App& app) {
   add_ptq_flags(app, f->ptq);
   app.add_flag("--evaluate", f->evaluate, "Also evaluate FP32 and integer top-1 on the test set");
   app.add_option("--images", f->images, "Test images for --evaluate (0 = all 10,000)")->capture_default_str();
-  app.add_option("--threads", f->threads, "Worker threads (bias correction, --evaluate)")
+  app.add_option("--threads", f->threads, "Worker threads (bias correction, AdaRound, --evaluate)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   app.add_option("--out", f->out, "Output directory (ptq_report.json, workloads/)")->capture_default_str();

@@ -18,7 +18,8 @@ Action add_ptq(CLI::App& app);
 Action add_sim_layer(CLI::App& app);
 
 // The PTQ flags shared by `ptq` and `run` (--method, --weight-bits, --act-bits, --acc-bits,
-// --per-channel, --act-ranges, --weight-ranges, --percentile, --relu6, --no-absorb), as parsed;
+// --per-channel, --act-ranges, --weight-ranges, --percentile, --relu6, --no-absorb, --adaround-*),
+// as parsed;
 // resolve() turns them into validated PtqOptions (InputError, one line, for a bad value).
 struct PtqFlags {
   std::string method = "cle+bc";
@@ -28,6 +29,7 @@ struct PtqFlags {
   std::string relu6 = "relu";
   bool no_absorb = false;
   QuantSpec spec;
+  AdaRoundOptions adaround;
   PtqOptions resolve(int threads) const;
 };
 void add_ptq_flags(CLI::App& app, PtqFlags& flags);

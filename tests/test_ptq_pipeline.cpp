@@ -119,8 +119,9 @@ TEST(PtqPipeline, BadInputIsAOneLineInputError) {
     EXPECT_EQ(error_of([&] { quantize_ptq(g, calib, a); }),
               "activation bit width " + std::to_string(bits) + " is outside [2, 16]");
   }
-  EXPECT_EQ(error_of([] { parse_ptq_method("adaround"); }),
-            "unknown PTQ method 'adaround' (expected one of nearest, cle, bc, cle+bc, bc-analytic, cle+bc-analytic)");
+  EXPECT_EQ(error_of([] { parse_ptq_method("brecq"); }),
+            "unknown PTQ method 'brecq' (expected one of nearest, cle, bc, cle+bc, bc-analytic, cle+bc-analytic, "
+            "adaround, cle+adaround, adaround+bc, cle+adaround+bc)");
   Dataset tiny;
   tiny.count = 3;
   tiny.rows = tiny.cols = 8;

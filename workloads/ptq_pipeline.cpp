@@ -17,6 +17,10 @@ const std::pair<const char*, PtqMethod> kMethods[] = {
     {"cle+bc", {true, BiasCorrection::Empirical}},
     {"bc-analytic", {false, BiasCorrection::Analytical}},
     {"cle+bc-analytic", {true, BiasCorrection::Analytical}},
+    {"adaround", {false, BiasCorrection::None, true}},
+    {"cle+adaround", {true, BiasCorrection::None, true}},
+    {"adaround+bc", {false, BiasCorrection::Empirical, true}},
+    {"cle+adaround+bc", {true, BiasCorrection::Empirical, true}},
 };
 }  // namespace
 
@@ -31,7 +35,7 @@ PtqMethod parse_ptq_method(const std::string& name) {
 
 std::string ptq_method_name(const PtqMethod& m) {
   for (const auto& [n, k] : kMethods)
-    if (k.cle == m.cle && k.bias == m.bias) return n;
+    if (k.cle == m.cle && k.bias == m.bias && k.adaround == m.adaround) return n;
   return "?";
 }
 
@@ -40,6 +44,7 @@ void validate(const PtqOptions& opt) {
   for (const RangeOptions* r : {&opt.act_ranges, &opt.weight_ranges})
     if (!(r->percentile > 50.0 && r->percentile <= 100.0))
       throw InputError("percentile " + std::to_string(r->percentile) + " is outside (50, 100]");
+  validate(opt.adaround);
 }
 
 namespace {
@@ -99,6 +104,8 @@ GoldenInputs::GoldenInputs(const RangeTable& ranges, const QuantSpec& spec,
                            const std::map<std::string, FixedWeights>& fixed, const Tensor& calib, int threads)
     : ranges_(ranges), spec_(spec), fixed_(fixed), calib_(calib), threads_(threads) {}
 
+void GoldenInputs::set_weights(const std::string& layer, const QuantWeights& w) { fixed_[layer] = {w.q, w.scale}; }
+
 Tensor GoldenInputs::layer_input(const Graph& graph, const std::string& layer) {
   Network net = lower_graph(graph, ranges_, spec_, fixed_);
   size_t first = 0;
@@ -107,7 +114,7 @@ Tensor GoldenInputs::layer_input(const Graph& graph, const std::string& layer) {
   net_ = std::move(net);
   size_t k = 0;
   while (k < net_.layers.size() && !(net_.layers[k].name == layer && net_.layers[k].on_array())) ++k;
-  if (k == net_.layers.size()) throw InputError("bias correction: layer '" + layer + "' was not lowered");
+  if (k == net_.layers.size()) throw InputError("PTQ: layer '" + layer + "' was not lowered");
   const GoldenExecutor exec(net_);
   if (std::min(first, k) < dead_before_ || values_.size() != net_.tensors.size()) {  // a freed value is needed
     values_.assign(net_.tensors.size(), IntTensor());
@@ -165,6 +172,21 @@ PtqResult quantize_ptq(const Graph& graph, const Tensor& calib, const PtqOptions
     weights[r.reference.nodes[i].name] = std::move(w);
   }
   step("weights");
+  if (opt.method.adaround) {
+    const int64_t n = opt.adaround.images ? opt.adaround.images : calib.shape[0];
+    if (n > calib.shape[0])
+      throw InputError("AdaRound images: " + std::to_string(n) + " requested, only " + std::to_string(calib.shape[0]) +
+                       " calibration images");
+    Shape s = calib.shape;
+    s[0] = n;
+    const Tensor images(s, std::vector<float>(calib.data.begin(), calib.data.begin() + calib.size() / calib.shape[0] * n));
+    GoldenInputs source(r.ranges, opt.spec, fixed, images, opt.threads);
+    AdaRoundOptions ao = opt.adaround;
+    ao.threads = opt.threads;
+    weights = adaround(r.reference, images, opt.spec.weight_bits, weights, source, ao, &r.adaround);
+    for (const auto& [name, w] : weights) fixed[name] = {w.q, w.scale};
+    step("adaround");
+  }
   r.quantized = r.reference;
   if (opt.method.bias == BiasCorrection::Empirical) {
     GoldenInputs source(r.ranges, opt.spec, fixed, calib, opt.threads);

@@ -1,8 +1,9 @@
 // The PTQ pipeline from an imported FP32 graph to integer workloads (models/ptq passes, then the
 // lowering), with bias correction measured on the integer golden executor:
 //   BN fold -> [CLE + high-bias absorption] -> activation ranges (FP32, calibration images)
-//   -> integer weights (range method, per tensor / channel) -> [bias correction: empirical or
-//   analytical]
+//   -> integer weights (range method, per tensor / channel) -> [AdaRound: the rounding learned
+//   layer by layer on the quantized network, scales kept] -> [bias correction: empirical or
+//   analytical, on the final integer weights]
 //   -> lower_graph with those weights fixed.
 // Deterministic: same graph, images and options give the same bits.
 #pragma once
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "models/graph.h"
+#include "models/ptq/adaround.h"
 #include "models/ptq/analytical_bias.h"
 #include "models/ptq/bias_correction.h"
 #include "models/ptq/cle.h"
@@ -28,9 +30,10 @@ enum class BiasCorrection {
 struct PtqMethod {
   bool cle = false;
   BiasCorrection bias = BiasCorrection::None;
+  bool adaround = false;  // learned rounding (adaround.h) instead of nearest
 };
-// "nearest", "cle", "bc", "cle+bc", "bc-analytic", "cle+bc-analytic"; throws InputError (one
-// line) naming the accepted methods.
+// "nearest", "cle", "bc", "cle+bc", "bc-analytic", "cle+bc-analytic", "adaround", "cle+adaround",
+// "adaround+bc", "cle+adaround+bc"; throws InputError (one line) naming the accepted methods.
 PtqMethod parse_ptq_method(const std::string& name);
 std::string ptq_method_name(const PtqMethod& m);
 
@@ -40,10 +43,11 @@ struct PtqOptions {
   RangeOptions act_ranges;      // activations, per tensor
   RangeOptions weight_ranges;   // weights, per tensor or per channel (spec.per_channel)
   CleOptions cle;
-  int threads = 2;              // bias correction runs the golden executor on this many workers
+  AdaRoundOptions adaround;     // images: the first of the calibration images; threads: below
+  int threads = 2;              // workers: golden executor (bias correction, AdaRound inputs), AdaRound
 };
 
-// Throws InputError for bit widths outside [2, 16] and bad range options.
+// Throws InputError for bit widths outside [2, 16], bad range or AdaRound options.
 void validate(const PtqOptions& opt);
 
 struct PtqStep {
@@ -58,6 +62,7 @@ struct PtqResult {
   RangeTable ranges;
   CleReport cle;
   BiasCorrectionReport bias;
+  AdaRoundReport adaround;
   std::vector<AnalyticalSkip> bias_skipped;  // analytical: layers left uncorrected
   std::vector<PtqStep> steps;  // wall time per step, in order
 };
@@ -68,11 +73,13 @@ PtqResult quantize_ptq(const Graph& graph, const Tensor& calib, const PtqOptions
 // QuantizedInputs over the golden executor: relowers the graph it is given and reruns only the
 // layers from the first whose workload changed since the previous call (layers are visited in
 // order, so each layer runs about twice in all); values no later layer reads are freed.
-class GoldenInputs : public QuantizedInputs {
+// set_weights replaces a layer's fixed integer weights (AdaRound, layer by layer).
+class GoldenInputs : public RoundingInputs {
  public:
   GoldenInputs(const RangeTable& ranges, const QuantSpec& spec, const std::map<std::string, FixedWeights>& fixed,
                const Tensor& calib, int threads = 2);
   Tensor layer_input(const Graph& graph, const std::string& layer) override;
+  void set_weights(const std::string& layer, const QuantWeights& w) override;
 
  private:
   RangeTable ranges_;
