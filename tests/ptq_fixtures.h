@@ -4,10 +4,12 @@
 // BN parameters are spread over two decades so that CLE has real imbalance to remove.
 #pragma once
 #include <cmath>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "models/errors.h"
 #include "models/graph.h"
 
 namespace qarray::ptq_test {
@@ -128,6 +130,16 @@ inline float max_abs_diff(const Tensor& a, const Tensor& b) {
   float m = 0;
   for (size_t i = 0; i < a.data.size(); ++i) m = std::max(m, std::fabs(a.data[i] - b.data[i]));
   return m;
+}
+
+// The message of the InputError f throws, or "(no InputError)".
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no InputError)";
 }
 
 }  // namespace qarray::ptq_test

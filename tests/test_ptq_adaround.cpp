@@ -121,13 +121,7 @@ struct LayerCheck {
 std::vector<LayerCheck> check_layers(const PtqResult& r, const Tensor& calib, const PtqOptions& opt) {
   const Network& net = r.network;
   const GoldenExecutor gold(net);
-  std::vector<IntTensor> values(net.tensors.size());
-  values[net.input] = gold.quantize_input(calib);
-  for (size_t i = 0; i < net.layers.size(); ++i) {
-    std::vector<const IntTensor*> ins;
-    for (int32_t t : net.layers[i].inputs) ins.push_back(&values[t]);
-    values[net.layers[i].output] = gold.run_layer(i, ins);
-  }
+  const std::vector<IntTensor> values = gold.run_all(gold.quantize_input(calib));
   std::map<std::string, Tensor> fp;
   Fp32Executor(r.reference).run(calib, [&](const std::string& v, const Tensor& t) { fp[v] = t; });
   std::vector<LayerCheck> out;
@@ -251,15 +245,6 @@ TEST(AdaRound, LayersItCannotImproveFallBackToNearestAndAreListed) {
     EXPECT_TRUE(listed) << l.layer;
   }
   EXPECT_GT(kept, 0);
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
 }
 
 TEST(AdaRound, BadOptionsAreAOneLineInputError) {

@@ -106,13 +106,7 @@ TEST(BiasCorrection, PerChannelMeanOutputsMatchFp32OnTheCalibrationData) {
       // Independent evaluation of the final network, layer by layer.
       const Network net = lower_graph(corrected, s.ranges, spec, s.fixed);
       const GoldenExecutor gold(net);
-      std::vector<IntTensor> values(net.tensors.size());
-      values[net.input] = gold.quantize_input(calib);
-      for (size_t i = 0; i < net.layers.size(); ++i) {
-        std::vector<const IntTensor*> ins;
-        for (int32_t t : net.layers[i].inputs) ins.push_back(&values[t]);
-        values[net.layers[i].output] = gold.run_layer(i, ins);
-      }
+      const std::vector<IntTensor> values = gold.run_all(gold.quantize_input(calib));
       std::map<std::string, Tensor> fp_values;
       Fp32Executor(s.reference).run(calib, [&](const std::string& v, const Tensor& t) { fp_values[v] = t; });
 

@@ -98,15 +98,6 @@ TEST(PtqPipeline, BiasCorrectedLogitsMatchFp32OnAverage) {
   EXPECT_GT(worst_without, 2.0);
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
-
 TEST(PtqPipeline, BadInputIsAOneLineInputError) {
   const Graph g = mobilenet_block(1);
   const Tensor calib = calib_images(1, 4);

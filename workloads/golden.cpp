@@ -69,6 +69,17 @@ IntTensor GoldenExecutor::run_layer(size_t index, const std::vector<const IntTen
   throw InputError("layer '" + l.name + "': unknown layer kind");
 }
 
+std::vector<IntTensor> GoldenExecutor::run_all(const IntTensor& input) const {
+  std::vector<IntTensor> values(net_.tensors.size());
+  values[net_.input] = input;
+  for (size_t i = 0; i < net_.layers.size(); ++i) {
+    std::vector<const IntTensor*> ins;
+    for (int32_t t : net_.layers[i].inputs) ins.push_back(&values[t]);
+    values[net_.layers[i].output] = run_layer(i, ins);
+  }
+  return values;
+}
+
 IntTensor GoldenExecutor::run(const IntTensor& input, std::vector<LayerStats>* stats) const {
   if (stats) stats->resize(net_.layers.size());
   // Values live until their last reader has run.

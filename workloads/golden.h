@@ -44,6 +44,9 @@ class GoldenExecutor {
   // accumulated into.
   IntTensor run(const IntTensor& input, std::vector<LayerStats>* stats = nullptr) const;
 
+  // Whole network, keeping every tensor (indexed by tensor id): for per-layer comparisons.
+  std::vector<IntTensor> run_all(const IntTensor& input) const;
+
   // One layer on its input tensors (batched), the per-layer reference for the cycle model.
   IntTensor run_layer(size_t index, const std::vector<const IntTensor*>& inputs,
                       LayerStats* stats = nullptr) const;
