@@ -14,14 +14,8 @@ const QuantizedMultiplier& mult_for(const Layer& l, int64_t oc) {
   return l.requant.size() == 1 ? l.requant[0] : l.requant[static_cast<size_t>(oc)];
 }
 
-// Output stage of one MAC-array output: exact sum -> wrapped register -> requantized value.
-inline int32_t output_stage(const Layer& l, int64_t oc, int64_t exact, int acc_bits, int32_t z_y,
-                            int64_t& overflows) {
-  if (!fits_bits(exact, acc_bits)) ++overflows;
-  return requantize(wrap_to_bits(exact, acc_bits), mult_for(l, oc), z_y, l.clamp_lo, l.clamp_hi);
-}
-
-// output_stage over a row of n exact-in-T sums of one output channel, written branch-free so the
+// The output stage (exact sum -> wrapped register -> requantized value) over a row of n
+// exact-in-T sums of one output channel, written branch-free so the
 // compiler vectorizes it; the same arithmetic as requantize() (numeric.h) — m0 is never INT32_MIN,
 // so SRDHM's saturation case cannot arise. Returns the overflow count.
 template <typename T>
@@ -140,11 +134,12 @@ IntTensor fc_typed(const Layer& l, const RowMat<T>& wm, const ActTensor& in, con
   sums.noalias() = wm * cols;
   IntTensor y({n_img, OC});
   int64_t overflows = 0;
-  for (int64_t n = 0; n < n_img; ++n)
-    for (int64_t oc = 0; oc < OC; ++oc) {
-      const int64_t exact = l.bias[oc] + static_cast<int64_t>(sums(oc, n));
-      y.data[n * OC + oc] = output_stage(l, oc, exact, acc_bits, out.quant.zero_point, overflows);
-    }
+  std::vector<int32_t> row(n_img);  // one output channel over the batch, then scattered
+  for (int64_t oc = 0; oc < OC; ++oc) {
+    overflows += output_row(sums.row(oc).data(), n_img, l.bias[oc], mult_for(l, oc), acc_bits,
+                            out.quant.zero_point, l.clamp_lo, l.clamp_hi, row.data());
+    for (int64_t n = 0; n < n_img; ++n) y.data[n * OC + oc] = row[n];
+  }
   if (stats) {
     stats->outputs += y.size();
     stats->overflows += overflows;
