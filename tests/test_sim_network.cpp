@@ -97,6 +97,15 @@ INSTANTIATE_TEST_SUITE_P(
                                          Dataflow::OutputStationary),
                        ::testing::Values(8, 16), ::testing::Values(4, 8)),
     name_of);
+// The smallest and a larger array than the presets use, at the default operand width: tiles of
+// 4 rows split every 3x3 kernel across k folds; at 32x32 most folds are partial.
+INSTANTIATE_TEST_SUITE_P(
+    SmallAndLargeArrays, ShippedOnCycleModel,
+    ::testing::Combine(::testing::ValuesIn(shipped_models()),
+                       ::testing::Values(Dataflow::WeightStationary, Dataflow::InputStationary,
+                                         Dataflow::OutputStationary),
+                       ::testing::Values(4, 32), ::testing::Values(8)),
+    name_of);
 
 // The checked run compares each layer with golden on the cycle model's own inputs: against a
 // golden executor of a network whose one conv bias differs, it stops at exactly that layer.
