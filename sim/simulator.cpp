@@ -79,10 +79,7 @@ namespace {
 template <typename Check>
 NetworkSimResult run_network(const Network& net, const IntTensor& input, const ArchConfig& arch, Check check) {
   // Values live until their last reader has run (as in GoldenExecutor::run).
-  std::vector<int> last_use(net.tensors.size(), -1);
-  for (size_t i = 0; i < net.layers.size(); ++i)
-    for (int32_t t : net.layers[i].inputs) last_use[t] = static_cast<int>(i);
-  last_use[net.output] = static_cast<int>(net.layers.size());
+  const std::vector<int> last_use = net.last_use();
   std::vector<IntTensor> values(net.tensors.size());
   values[net.input] = input;
   NetworkSimResult result;

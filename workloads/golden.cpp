@@ -83,10 +83,7 @@ std::vector<IntTensor> GoldenExecutor::run_all(const IntTensor& input) const {
 IntTensor GoldenExecutor::run(const IntTensor& input, std::vector<LayerStats>* stats) const {
   if (stats) stats->resize(net_.layers.size());
   // Values live until their last reader has run.
-  std::vector<int> last_use(net_.tensors.size(), -1);
-  for (size_t i = 0; i < net_.layers.size(); ++i)
-    for (int32_t t : net_.layers[i].inputs) last_use[t] = static_cast<int>(i);
-  last_use[net_.output] = static_cast<int>(net_.layers.size());
+  const std::vector<int> last_use = net_.last_use();
 
   std::vector<IntTensor> values(net_.tensors.size());
   values[net_.input] = input;

@@ -159,6 +159,14 @@ void Network::validate(const std::string& where) const {
   net.check(produced[output], "output", "tensor is never produced");
 }
 
+std::vector<int> Network::last_use() const {
+  std::vector<int> last(tensors.size(), -1);
+  for (size_t i = 0; i < layers.size(); ++i)
+    for (int32_t t : layers[i].inputs) last[t] = static_cast<int>(i);
+  last[output] = static_cast<int>(layers.size());
+  return last;
+}
+
 int64_t Network::macs_per_sample() const {
   int64_t macs = 0;
   for (const Layer& l : layers) {

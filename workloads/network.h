@@ -79,6 +79,9 @@ struct Network {
   // Throws InputError with `where` (a file name or "network") and the offending key.
   void validate(const std::string& where) const;
   int64_t macs_per_sample() const;
+  // Per tensor, the index of the last layer that reads it (layers.size() for the output, -1 if
+  // no layer reads it): executors free a value once that layer has run.
+  std::vector<int> last_use() const;
 };
 
 // Output spatial size of a window along one axis.
