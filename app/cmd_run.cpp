@@ -1,7 +1,9 @@
 // `qarray run`: import, quantize with the PTQ pipeline (default W8A8 per-tensor CLE + bias
 // correction), evaluate FP32 and integer golden on the test set, print the comparison, run the
 // first test images on the cycle model (checked against golden) and print its per-layer timing,
-// write the JSON report, the per-layer CSV and the workloads.
+// write the JSON report, the per-layer CSV and the workloads. With the cycle model it also runs
+// image 0 on the design's FP32 twin and prices both designs with an energy table (energy per
+// layer and component, area, INT/FP32 ratios).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -10,8 +12,12 @@
 #include <thread>
 
 #include "app/commands.h"
+#include "app/energy_report.h"
 #include "app/report.h"
 #include "app/sim_output.h"
+#include "energy/area_model.h"
+#include "energy/energy_model.h"
+#include "energy/energy_table.h"
 #include "models/errors.h"
 #include "models/onnx_loader.h"
 #include "sim/simulator.h"
@@ -33,6 +39,7 @@ struct RunFlags {
   std::string out = "out/run";
   std::string arch = "ws16";
   int64_t sim_images = 8;
+  std::string energy_table = "horowitz45";
 };
 
 nlohmann::json eval_json(const EvalResult& r) {
@@ -71,16 +78,28 @@ void print_sim(const Network& net, const ArchConfig& arch, const SimImages& s) {
               us * s.images, s.seconds);
 }
 
-void write_layers_csv(const std::string& path, const Network& net, const ArchConfig& arch, const SimImages& s) {
-  std::ofstream csv(path, std::ios::trunc);
-  if (!csv) throw InputError(path + ": cannot write");
-  csv << "layer,kind," << kCounterCsvColumns << "\n";
-  for (size_t i = 0; i < s.layers.size(); ++i) {
-    csv << csv_field(net.layers[i].name) << "," << layer_kind_name(net.layers[i].kind) << ",";
-    write_counter_csv(csv, s.layers[i], arch.clock_mhz);
-    csv << "\n";
+void write_layers_csv(const std::string& path, const Network& net, const ArchConfig& arch, const SimImages& s,
+                      const PricedDesign& q, const PricedDesign& fp) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream csv(tmp, std::ios::trunc);
+    if (!csv) throw InputError(path + ": cannot write");
+    csv << "layer,kind," << kCounterCsvColumns << "," << kEnergyCsvColumns << "\n";
+    for (size_t i = 0; i < s.layers.size(); ++i) {
+      csv << csv_field(net.layers[i].name) << "," << layer_kind_name(net.layers[i].kind) << ",";
+      write_counter_csv(csv, s.layers[i], arch.clock_mhz);
+      csv << ",";
+      write_energy_csv(csv, q, fp, i);
+      csv << "\n";
+    }
+    if (!csv) {
+      csv.close();
+      std::filesystem::remove(tmp);
+      throw InputError(path + ": write failed");
+    }
   }
-  if (!csv) throw InputError(path + ": write failed");
+  std::filesystem::rename(tmp, path);
 }
 
 nlohmann::json sim_json(const Network& net, const ArchConfig& arch, const std::string& path, const SimImages& s) {
@@ -118,6 +137,7 @@ int run(const RunFlags& f) {
                      " (the simulated images are checked against golden's predictions)");
   const std::string arch_file = arch_path(f.arch);
   const ArchConfig arch = load_arch_config(arch_file);
+  const EnergyTable table = load_energy_table(f.energy_table);
   if (f.sim_images > 0)
     check_widths(arch, "--arch " + f.arch + " (" + arch_file + ")", spec.weight_bits, spec.act_bits, spec.acc_bits);
   const std::string model_path = shipped_model(f.model);
@@ -159,15 +179,33 @@ int run(const RunFlags& f) {
               (long long)[&] { int64_t n = 0; for (auto& s : q.layers) n += s.outputs; return n; }());
 
   SimImages sim;
+  PricedDesign priced_int, priced_fp32;
+  nlohmann::json energy;
   if (f.sim_images > 0) {
     sim = simulate_images(qm.network, test, f.sim_images, q.predictions, arch);
     print_sim(qm.network, arch, sim);
+    const ArchConfig twin = fp32_twin(arch);
+    const SimImages fp32_sim = simulate_twin(qm.network, test, twin);
+    priced_int = price_design(qm.network, arch, sim.layers, table);
+    priced_fp32 = price_design(qm.network, twin, fp32_sim.layers, table);
+    const YosysAreaComparison yosys =
+        compare_yosys_area(std::string(QARRAY_SOURCE_DIR) + "/energy/yosys_area.csv", arch, priced_int.area);
+    print_energy(qm.network, priced_int, priced_fp32, table, yosys);
+    std::printf("FP32 twin simulated in %.2f s\n", fp32_sim.seconds);
+    energy = energy_json(qm.network, priced_int, priced_fp32, table, yosys);
   }
 
   const std::string wl_dir = f.out + "/workloads";
   save_network(qm.network, wl_dir);
   nlohmann::json report = {
       {"model", {{"name", graph.name}, {"path", model_path}, {"macs_per_image", qm.network.macs_per_sample()}}},
+      {"arch",
+       {{"name", arch.name}, {"path", arch_file}, {"rows", arch.rows}, {"cols", arch.cols},
+        {"dataflow", dataflow_name(arch.dataflow)}, {"weight_bits", arch.weight_bits}, {"act_bits", arch.act_bits},
+        {"acc_bits", arch.acc_bits}, {"clock_mhz", arch.clock_mhz}}},
+      {"accuracy",
+       {{"fp32_top1", fp32.top1_percent()}, {"int_top1", q.top1_percent()}, {"method", ptq_method_name(opt.method)},
+        {"weight_bits", spec.weight_bits}, {"act_bits", spec.act_bits}, {"images", q.images}}},
       {"dataset", {{"name", "fashion-mnist"}, {"path", f.data}, {"split", "test"}}},
       {"quantization",
        {{"method", ptq_method_name(opt.method)}, {"act_ranges", f.ptq.act_ranges},
@@ -179,14 +217,15 @@ int run(const RunFlags& f) {
       {"int", eval_json(q)},
       {"drop_pp", fp32.top1_percent() - q.top1_percent()},
       {"workloads", wl_dir},
-      {"sim", f.sim_images > 0 ? sim_json(qm.network, arch, arch_file, sim) : nlohmann::json()}};
+      {"sim", f.sim_images > 0 ? sim_json(qm.network, arch, arch_file, sim) : nlohmann::json()},
+      {"energy", energy}};
   for (size_t i = 0; i < q.layers.size(); ++i) {
     const Layer& l = qm.network.layers[i];
     report["layers"].push_back({{"name", l.name}, {"kind", layer_kind_name(l.kind)},
                                 {"outputs", q.layers[i].outputs}, {"overflows", q.layers[i].overflows}});
   }
   const std::string csv_path = f.out + "/layers.csv";
-  if (f.sim_images > 0) write_layers_csv(csv_path, qm.network, arch, sim);
+  if (f.sim_images > 0) write_layers_csv(csv_path, qm.network, arch, sim, priced_int, priced_fp32);
   else std::filesystem::remove(csv_path);  // no stale table from an earlier run
   const std::string report_path = f.out + "/report.json";
   write_json(report_path, report);
@@ -216,6 +255,9 @@ Action add_run(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--sim-images", f->sim_images,
                  "First N test images to run on the cycle model, checked against golden (0 = none)")
+      ->capture_default_str();
+  app.add_option("--energy-table", f->energy_table,
+                 "Energy/area table: horowitz45 (45nm), aladdin40 (40nm) or a CSV file (energy/README.md)")
       ->capture_default_str();
   return [f] { return run(*f); };
 }

@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
   actions[ptq] = qarray::cli::add_ptq(*ptq);
   CLI::App* sim_layer = app.add_subcommand("sim-layer", "Time conv/depthwise/fc layers on the cycle model (random data, checked against golden)");
   actions[sim_layer] = qarray::cli::add_sim_layer(*sim_layer);
+  CLI::App* sweep = app.add_subcommand("sweep", "Run a grid of designs (array, dataflow, bits, PTQ method, SRAM, DRAM, table) in parallel; resumable CSV");
+  actions[sweep] = qarray::cli::add_sweep(*sweep);
+  CLI::App* plot = app.add_subcommand("plot", "Render PNG figures (matplotlib) from a run report and a sweep table");
+  actions[plot] = qarray::cli::add_plot(*plot);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

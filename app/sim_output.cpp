@@ -114,4 +114,18 @@ SimImages simulate_images(const Network& net, const Dataset& test, int64_t n,
   return r;
 }
 
+SimImages simulate_twin(const Network& net, const Dataset& test, const ArchConfig& twin) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const GoldenExecutor golden(net);
+  SimImages r;
+  r.images = 1;
+  try {
+    r.layers = simulate_network(net, golden.quantize_input(test.batch(0, 1)), twin).layers;
+  } catch (const InputError& e) {
+    throw InputError("FP32 twin '" + twin.name + "': " + e.what());
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
 }  // namespace qarray::cli

@@ -44,4 +44,9 @@ struct SimImages {
 SimImages simulate_images(const Network& net, const Dataset& test, int64_t n,
                           const std::vector<uint8_t>& golden_predictions, const ArchConfig& arch);
 
+// Runs test image 0 (batch 1) on `twin` (an FP32 twin, fp32_twin()) for its counters: the integer
+// network runs on it for the schedule, its values do not change any counter (timing is
+// data-independent). Throws InputError "FP32 twin '<name>': ..." when a tile does not fit.
+SimImages simulate_twin(const Network& net, const Dataset& test, const ArchConfig& twin);
+
 }  // namespace qarray::cli

@@ -108,6 +108,8 @@ const char* dataflow_name(Dataflow d) {
   return "?";
 }
 
+const char* operand_mode_name(OperandMode m) { return m == OperandMode::Fp32 ? "fp32" : "int"; }
+
 void ArchConfig::validate(const std::string& where) const {
   auto check = [&](bool ok, const std::string& k, const std::string& what) {
     if (!ok) fail(where, k, what);
@@ -142,7 +144,7 @@ ArchConfig parse_arch_config(const std::string& json_text, const std::string& wh
   }
   ObjectReader top(j, where, "",
                    {"name", "description", "array", "weight_bits", "act_bits", "acc_bits", "clock_mhz",
-                    "sram", "dram"});
+                    "sram", "dram", "operands"});
   ArchConfig a;
   a.name = top.has("name") ? top.string("name") : default_name;
   if (top.has("description")) top.string("description");
@@ -154,6 +156,11 @@ ArchConfig parse_arch_config(const std::string& json_text, const std::string& wh
   a.act_bits = top.int32("act_bits");
   a.acc_bits = top.int32("acc_bits");
   a.clock_mhz = top.number("clock_mhz");
+  if (top.has("operands")) {
+    const std::string m = top.string("operands");
+    if (m == "fp32") a.operands = OperandMode::Fp32;
+    else if (m != "int") fail(where, "operands", "unknown operand mode '" + m + "' (expected int or fp32)");
+  }
   ObjectReader sram(top.at("sram"), where, "sram", {"ifmap", "weight", "ofmap"});
   a.ifmap = parse_buffer(sram.at("ifmap"), where, "sram.ifmap");
   a.weight = parse_buffer(sram.at("weight"), where, "sram.weight");

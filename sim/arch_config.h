@@ -9,6 +9,10 @@
 //   clock_mhz in (0, 100000]; every buffer: capacity_bytes, banks, word_bytes, ports >= 1 and capacity a
 //   whole number of words in every bank; dram: bytes_per_cycle > 0, latency_cycles >= 0,
 //   burst_bytes >= 1.
+//   operands (optional key, default "int"): "fp32" makes the FP32 twin of the design: FP32
+//   multipliers and adders, every operand and accumulator word 4 bytes in the buffers and in
+//   DRAM. weight_bits/act_bits/acc_bits then still describe the integer network the simulator
+//   runs for the schedule (its values do not change any counter; timing is data-independent).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -18,6 +22,11 @@ namespace qarray {
 enum class Dataflow { WeightStationary, OutputStationary, InputStationary };
 
 const char* dataflow_name(Dataflow d);  // "ws", "os", "is"
+
+// What the PEs compute on: integers of the configured widths, or IEEE single precision.
+enum class OperandMode { Int, Fp32 };
+
+const char* operand_mode_name(OperandMode m);  // "int", "fp32"
 
 struct SramBuffer {
   int64_t capacity_bytes = 64 * 1024;
@@ -49,13 +58,21 @@ struct ArchConfig {
   SramBuffer weight;
   SramBuffer ofmap;  // output / accumulator buffer
   DramConfig dram;
+  OperandMode operands = OperandMode::Int;
+
+  // Bits one weight, activation or accumulator word occupies in the buffers and in DRAM: the
+  // configured widths, or 32 for every word of an FP32 design. Tiling and DMA sizes use these.
+  int32_t weight_word_bits() const { return operands == OperandMode::Fp32 ? 32 : weight_bits; }
+  int32_t act_word_bits() const { return operands == OperandMode::Fp32 ? 32 : act_bits; }
+  int32_t acc_word_bits() const { return operands == OperandMode::Fp32 ? 32 : acc_bits; }
 
   // Throws InputError "<where>: <key>: <what>" for the first violated rule of the contract.
   void validate(const std::string& where) const;
 };
 
 // Parses JSON text; `where` (a file name) prefixes every error. Every key is required except
-// "name" (defaults to `default_name`) and "description"; unknown keys are errors.
+// "name" (defaults to `default_name`), "description" and "operands" ("int" or "fp32", default
+// "int"); unknown keys are errors.
 ArchConfig parse_arch_config(const std::string& json_text, const std::string& where,
                              const std::string& default_name = "arch");
 // Reads, parses and validates a file; the default name is the file's stem.

@@ -31,20 +31,20 @@ FoldPlan plan_folds(int64_t k, int64_t oc, int64_t p, const ArchConfig& a) {
   FoldPlan plan;
   switch (a.dataflow) {
     case Dataflow::WeightStationary: {
-      slices_that_fit(a, "weight", a.weight, R * C * a.weight_bits, "rows x cols weight tile");
+      slices_that_fit(a, "weight", a.weight, R * C * a.weight_word_bits(), "rows x cols weight tile");
       const int64_t kr = std::min(R, k), oc_c = std::min(C, oc);
-      const int64_t by_ifmap = slices_that_fit(a, "ifmap", a.ifmap, kr * a.act_bits, "input vector");
-      const int64_t by_ofmap = slices_that_fit(a, "ofmap", a.ofmap, oc_c * a.acc_bits, "row of accumulators");
+      const int64_t by_ifmap = slices_that_fit(a, "ifmap", a.ifmap, kr * a.act_word_bits(), "input vector");
+      const int64_t by_ofmap = slices_that_fit(a, "ofmap", a.ofmap, oc_c * a.acc_word_bits(), "row of accumulators");
       plan.k_tile = R;
       plan.oc_tile = C;
       plan.p_tile = std::min({p, by_ifmap, by_ofmap});
       break;
     }
     case Dataflow::InputStationary: {
-      slices_that_fit(a, "ifmap", a.ifmap, R * C * a.act_bits, "rows x cols input tile");
+      slices_that_fit(a, "ifmap", a.ifmap, R * C * a.act_word_bits(), "rows x cols input tile");
       const int64_t kr = std::min(R, k), pc = std::min(C, p);
-      const int64_t by_weight = slices_that_fit(a, "weight", a.weight, kr * a.weight_bits, "weight column");
-      const int64_t by_ofmap = slices_that_fit(a, "ofmap", a.ofmap, pc * a.acc_bits, "column of accumulators");
+      const int64_t by_weight = slices_that_fit(a, "weight", a.weight, kr * a.weight_word_bits(), "weight column");
+      const int64_t by_ofmap = slices_that_fit(a, "ofmap", a.ofmap, pc * a.acc_word_bits(), "column of accumulators");
       plan.k_tile = R;
       plan.p_tile = C;
       plan.oc_tile = std::min({oc, by_weight, by_ofmap});
@@ -52,9 +52,9 @@ FoldPlan plan_folds(int64_t k, int64_t oc, int64_t p, const ArchConfig& a) {
     }
     case Dataflow::OutputStationary: {
       const int64_t pr = std::min(R, p), oc_c = std::min(C, oc);
-      slices_that_fit(a, "ofmap", a.ofmap, pr * oc_c * a.acc_bits, "rows x cols accumulator tile");
-      const int64_t by_ifmap = slices_that_fit(a, "ifmap", a.ifmap, pr * a.act_bits, "reduction step of inputs");
-      const int64_t by_weight = slices_that_fit(a, "weight", a.weight, oc_c * a.weight_bits, "reduction step of weights");
+      slices_that_fit(a, "ofmap", a.ofmap, pr * oc_c * a.acc_word_bits(), "rows x cols accumulator tile");
+      const int64_t by_ifmap = slices_that_fit(a, "ifmap", a.ifmap, pr * a.act_word_bits(), "reduction step of inputs");
+      const int64_t by_weight = slices_that_fit(a, "weight", a.weight, oc_c * a.weight_word_bits(), "reduction step of weights");
       plan.p_tile = R;
       plan.oc_tile = C;
       plan.k_tile = std::min({k, by_ifmap, by_weight});
@@ -110,8 +110,8 @@ std::vector<Controller::ScheduledFold> Controller::schedule() const {
   for (size_t i = 0; i < job_->gemm->passes.size(); ++i) {
     const GemmPass& pass = job_->gemm->passes[i];
     const FoldPlan& plan = job_->plans[i];
-    const bool x_resident = pass.k * pass.p * a.act_bits <= a.ifmap.tile_bytes() * 8;
-    const bool w_resident = pass.k * pass.oc * a.weight_bits <= a.weight.tile_bytes() * 8;
+    const bool x_resident = pass.k * pass.p * a.act_word_bits() <= a.ifmap.tile_bytes() * 8;
+    const bool w_resident = pass.k * pass.oc * a.weight_word_bits() <= a.weight.tile_bytes() * 8;
     std::set<std::pair<int64_t, int64_t>> x_seen, w_seen;
     std::pair<int64_t, int64_t> x_prev{-1, -1}, w_prev{-1, -1};
     for (int64_t pt = 0; pt < plan.p_tiles; ++pt)
@@ -130,9 +130,9 @@ std::vector<Controller::ScheduledFold> Controller::schedule() const {
           const std::pair<int64_t, int64_t> x_id{kt, pt}, w_id{kt, ot};
           const bool x_new = x_resident ? x_seen.insert(x_id).second : x_id != x_prev;
           const bool w_new = w_resident ? w_seen.insert(w_id).second : w_id != w_prev;
-          if (x_new) f.read_bytes += dma_.burst_bytes(bytes_of(f.job.k_len * f.job.p_len, a.act_bits));
-          if (w_new) f.read_bytes += dma_.burst_bytes(bytes_of(f.job.k_len * f.job.oc_len, a.weight_bits));
-          if (f.last_k) f.write_bytes = dma_.burst_bytes(bytes_of(f.job.p_len * f.job.oc_len, a.act_bits));
+          if (x_new) f.read_bytes += dma_.burst_bytes(bytes_of(f.job.k_len * f.job.p_len, a.act_word_bits()));
+          if (w_new) f.read_bytes += dma_.burst_bytes(bytes_of(f.job.k_len * f.job.oc_len, a.weight_word_bits()));
+          if (f.last_k) f.write_bytes = dma_.burst_bytes(bytes_of(f.job.p_len * f.job.oc_len, a.act_word_bits()));
           x_prev = x_id;
           w_prev = w_id;
           folds.push_back(f);
@@ -187,15 +187,15 @@ void Controller::run_array_layer() {
 void Controller::run_vector_layer() {
   const ArchConfig& arch = *job_->arch;
   const VectorJob& v = job_->vector;
-  int64_t in_bytes = dma_.burst_bytes(bytes_of(v.a->size(), arch.act_bits));
-  if (v.b) in_bytes += dma_.burst_bytes(bytes_of(v.b->size(), arch.act_bits));
+  int64_t in_bytes = dma_.burst_bytes(bytes_of(v.a->size(), arch.act_word_bits()));
+  if (v.b) in_bytes += dma_.burst_bytes(bytes_of(v.b->size(), arch.act_word_bits()));
   dma_.wait_for(dma_.request(in_bytes, false, sc_core::sc_time_stamp()));
   const int64_t start = cycles_since_start();
   ppu_.launch(v, arch.cols, period_, &job_->counters);
   wait(ppu_.done);
   const int64_t taps = v.layer->kind == LayerKind::Add ? 1 : int64_t{v.layer->window.kh} * v.layer->window.kw;
   job_->counters.first_output_cycle = start + taps + PostProcessing::kLatencyCycles;
-  dma_.wait_for(dma_.request(dma_.burst_bytes(bytes_of(v.output->size(), arch.act_bits)), true,
+  dma_.wait_for(dma_.request(dma_.burst_bytes(bytes_of(v.output->size(), arch.act_word_bits())), true,
                              sc_core::sc_time_stamp()));
 }
 

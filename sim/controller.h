@@ -12,7 +12,8 @@
 //     os  p_tile = rows, oc_tile = cols, k_tile = the longest reduction whose operands fit the
 //         ifmap and the weight buffers.
 //   A buffer holds half its capacity per tile when double buffered. Operands occupy the
-//   configured widths (act_bits, weight_bits, acc_bits).
+//   configured widths (act_bits, weight_bits, acc_bits), 32 bits each on an FP32 design
+//   (ArchConfig::*_word_bits()).
 //   Fold order: p tiles, then oc tiles, then k tiles (innermost), so each accumulator tile is
 //   finished by its last k fold and leaves through post-processing.
 //   Memory: a fold reads its input tile X[k][p] and weight tile W[k][oc] from DRAM unless the
