@@ -27,11 +27,23 @@ void check_type(const onnx::TensorProto& proto, int32_t want, const std::string&
   }
 }
 
-[[noreturn]] void size_mismatch(const std::string& where, const Shape& shape, size_t got,
-                                const char* field) {
-  throw InputError(where + ": " + field + " holds " + std::to_string(got) +
-                   " values, shape " + shape_str(shape) + " needs " +
-                   std::to_string(num_elements(shape)));
+// The element count of `shape`, checked against the payload before anything is allocated: a
+// corrupt dims field must not make the loader allocate (or overflow computing) a huge tensor.
+size_t payload_count(const Shape& shape, size_t payload_values, const std::string& where, const char* field) {
+  uint64_t n = 1;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(n, static_cast<uint64_t>(d), &n))
+      throw InputError(where + ": shape " + shape_str(shape) + " has more elements than a 64-bit count holds");
+  if (n != payload_values)
+    throw InputError(where + ": " + field + " holds " + std::to_string(payload_values) + " values, shape " +
+                     shape_str(shape) + " needs " + std::to_string(n));
+  return static_cast<size_t>(n);
+}
+
+void whole_values(const onnx::TensorProto& proto, size_t width, const std::string& where) {
+  if (proto.has_raw_data() && proto.raw_data().size() % width != 0)
+    throw InputError(where + ": raw_data holds " + std::to_string(proto.raw_data().size()) + " bytes, not a whole number of " +
+                     std::to_string(width) + "-byte values");
 }
 
 uint64_t load_le(const char* bytes, int width) {
@@ -51,19 +63,19 @@ std::string data_type_name(int32_t data_type) {
 
 Tensor float_tensor(const onnx::TensorProto& proto, const std::string& where) {
   check_type(proto, onnx::TensorProto::FLOAT, where);
-  Tensor t(dims_of(proto, where));
+  const Shape shape = dims_of(proto, where);
+  whole_values(proto, 4, where);
+  const size_t payload = proto.has_raw_data() ? proto.raw_data().size() / 4 : proto.float_data_size();
+  payload_count(shape, payload, where, proto.has_raw_data() ? "raw_data" : "float_data");
+  Tensor t(shape);
   size_t n = t.data.size();
   if (proto.has_raw_data()) {
     const std::string& raw = proto.raw_data();
-    if (raw.size() != 4 * n) size_mismatch(where, t.shape, raw.size() / 4, "raw_data");
     for (size_t i = 0; i < n; ++i) {
       uint32_t bits = static_cast<uint32_t>(load_le(raw.data() + 4 * i, 4));
       std::memcpy(&t.data[i], &bits, 4);
     }
   } else {
-    if (static_cast<size_t>(proto.float_data_size()) != n) {
-      size_mismatch(where, t.shape, proto.float_data_size(), "float_data");
-    }
     std::copy(proto.float_data().begin(), proto.float_data().end(), t.data.begin());
   }
   return t;
@@ -72,16 +84,14 @@ Tensor float_tensor(const onnx::TensorProto& proto, const std::string& where) {
 std::vector<int64_t> int64_values(const onnx::TensorProto& proto, const std::string& where) {
   check_type(proto, onnx::TensorProto::INT64, where);
   Shape shape = dims_of(proto, where);
-  size_t n = static_cast<size_t>(num_elements(shape));
+  whole_values(proto, 8, where);
+  const size_t payload = proto.has_raw_data() ? proto.raw_data().size() / 8 : proto.int64_data_size();
+  size_t n = payload_count(shape, payload, where, proto.has_raw_data() ? "raw_data" : "int64_data");
   std::vector<int64_t> v(n);
   if (proto.has_raw_data()) {
     const std::string& raw = proto.raw_data();
-    if (raw.size() != 8 * n) size_mismatch(where, shape, raw.size() / 8, "raw_data");
     for (size_t i = 0; i < n; ++i) v[i] = static_cast<int64_t>(load_le(raw.data() + 8 * i, 8));
   } else {
-    if (static_cast<size_t>(proto.int64_data_size()) != n) {
-      size_mismatch(where, shape, proto.int64_data_size(), "int64_data");
-    }
     std::copy(proto.int64_data().begin(), proto.int64_data().end(), v.begin());
   }
   return v;

@@ -553,5 +553,34 @@ TEST(OnnxErrors, ExecutorRejectsWrongInputShape) {
               ::testing::ThrowsMessage<InputError>(HasSubstr("[1,2,2,2]")));
 }
 
+// Found by fuzz/fuzz_onnx: an initializer whose dims promise far more values than its payload
+// holds made the loader allocate the whole tensor (minutes of memset) before comparing sizes;
+// dims whose product overflows 64 bits were undefined behaviour. Both are now rejected up front.
+TEST(OnnxErrors, HugeOrOverflowingInitializerDimsAreRejectedBeforeAllocating) {
+  for (const auto& [dims, message] :
+       std::vector<std::pair<Shape, std::string>>{{{1 << 20, 1 << 20, 4}, "raw_data holds 4 values, shape [1048576,1048576,4] needs 4398046511104"},
+                                                  {{1LL << 40, 1LL << 40}, "has more elements than a 64-bit count holds"}}) {
+    OnnxBuilder b({1, 2, 2});
+    b.init("w", {1, 1, 2, 2}, {1, 2, 3, 4});
+    b.g()->mutable_initializer(0)->clear_dims();
+    for (int64_t d : dims) b.g()->mutable_initializer(0)->add_dims(d);
+    auto& n = b.node("Conv", {"x", "w"}, {"y"}, "conv");
+    attr_ints(n, "kernel_shape", {2, 2});
+    b.output("y");
+    EXPECT_THAT([&] { load_onnx(b.save("huge.onnx")); }, ::testing::ThrowsMessage<InputError>(HasSubstr(message)));
+  }
+}
+
+TEST(OnnxErrors, RawDataThatIsNotWholeValuesIsRejected) {
+  OnnxBuilder b({1, 2, 2});
+  b.init("w", {1, 1, 2, 2}, {1, 2, 3, 4});
+  b.g()->mutable_initializer(0)->mutable_raw_data()->append("xy");
+  auto& n = b.node("Conv", {"x", "w"}, {"y"}, "conv");
+  attr_ints(n, "kernel_shape", {2, 2});
+  b.output("y");
+  EXPECT_THAT([&] { load_onnx(b.save("partial.onnx")); },
+              ::testing::ThrowsMessage<InputError>(HasSubstr("raw_data holds 18 bytes, not a whole number of 4-byte values")));
+}
+
 }  // namespace
 }  // namespace qarray
