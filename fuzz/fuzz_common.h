@@ -16,13 +16,14 @@ namespace qarray::fuzz {
 // A per-process scratch directory under /tmp (the fuzzer forks workers with -jobs), removed
 // when the fuzzer exits.
 inline const std::string& scratch_dir() {
-  static const std::string dir = [] {
-    const std::string d = "/tmp/qarray-fuzz-" + std::to_string(getpid());
-    std::filesystem::create_directories(d);
+  // Never destroyed: the exit handler that removes the folder runs after static destructors.
+  static const std::string* dir = [] {
+    auto* d = new std::string("/tmp/qarray-fuzz-" + std::to_string(getpid()));
+    std::filesystem::create_directories(*d);
     std::atexit([] { std::filesystem::remove_all(scratch_dir()); });
     return d;
   }();
-  return dir;
+  return *dir;
 }
 
 inline void write_file(const std::string& path, const uint8_t* data, size_t size) {

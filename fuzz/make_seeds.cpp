@@ -1,7 +1,8 @@
 // Writes the fuzzers' seed corpora: a small ONNX model with every supported op kind the shipped
 // networks use (Conv, BatchNormalization, Relu, Clip, depthwise Conv, Add, MaxPool,
 // GlobalAveragePool, Flatten, Gemm), the same model lowered to a workload directory (JSON and
-// blob joined by the separator fuzz_workloads.cpp splits on), and the architecture presets.
+// blob joined by the separator fuzz_workloads.cpp splits on), the architecture presets and two
+// sweep grids.
 // Deterministic: same bytes on every run. Usage: qarray_fuzz_seeds OUT_DIR
 #include <onnx/onnx_pb.h>
 
@@ -147,5 +148,14 @@ int main(int argc, char** argv) {
 
   for (const auto& e : fs::directory_iterator(src / "configs"))
     if (e.path().extension() == ".json") write(out / "arch_config" / e.path().filename(), read(e.path()));
+
+  // Sweep grids: the benchmark grid and one with every key.
+  write(out / "sweep_grid" / "sweep27.json", read(src / "bench" / "sweep27.json"));
+  write(out / "sweep_grid" / "every_key.json",
+        R"({"model": "mobilenetv2", "arch": "edge8", "array": [[4, 4], [8, 16]], "dataflow": ["ws", "os", "is"],
+ "weight_bits": [4, 8], "act_bits": [8], "method": ["nearest", "cle+bc"], "ifmap_kib": [16, 64],
+ "weight_kib": [32], "ofmap_kib": [64], "dram_bytes_per_cycle": [8, 16.5],
+ "energy_table": ["horowitz45", "aladdin40"], "eval_images": 100, "calib_images": 64, "sim_images": 1}
+)");
   return 0;
 }

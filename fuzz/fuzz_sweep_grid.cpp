@@ -1,0 +1,15 @@
+// libFuzzer target: the sweep-grid parser (JSON, keys, value lists, every point's arch).
+#include <string>
+
+#include "app/sweep_grid.h"
+#include "models/errors.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  try {
+    const qarray::cli::SweepGrid grid = qarray::cli::parse_sweep_grid(text, "fuzz.json");
+    for (const auto& p : qarray::cli::sweep_points(grid)) qarray::cli::point_arch(grid, p);
+  } catch (const qarray::Error&) {
+  }
+  return 0;
+}
