@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   actions[ptq] = qarray::cli::add_ptq(*ptq);
   CLI::App* sim_layer = app.add_subcommand("sim-layer", "Time conv/depthwise/fc layers on the cycle model (random data, checked against golden)");
   actions[sim_layer] = qarray::cli::add_sim_layer(*sim_layer);
+  CLI::App* cosim = app.add_subcommand("cosim", "Co-simulate the verilated RTL array with the SystemC array in lockstep (and golden)");
+  actions[cosim] = qarray::cli::add_cosim(*cosim);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
