@@ -18,6 +18,7 @@ Action add_ptq(CLI::App& app);
 Action add_sim_layer(CLI::App& app);
 Action add_sweep(CLI::App& app);
 Action add_plot(CLI::App& app);
+Action add_cosim(CLI::App& app);
 
 // The PTQ flags shared by `ptq` and `run` (--method, --weight-bits, --act-bits, --acc-bits,
 // --per-channel, --act-ranges, --weight-ranges, --percentile, --relu6, --no-absorb, --adaround-*),

@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
   actions[sweep] = qarray::cli::add_sweep(*sweep);
   CLI::App* plot = app.add_subcommand("plot", "Render PNG figures (matplotlib) from a run report and a sweep table");
   actions[plot] = qarray::cli::add_plot(*plot);
+#ifdef QARRAY_WITH_COSIM
+  CLI::App* cosim = app.add_subcommand("cosim", "Co-simulate the verilated RTL array with the SystemC array in lockstep (and golden)");
+  actions[cosim] = qarray::cli::add_cosim(*cosim);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -69,7 +69,7 @@ void SystolicArray::run() {
         case Dataflow::InputStationary: step_is(job, t); break;
         case Dataflow::OutputStationary: step_os(job, t); break;
       }
-      if (++pending_ == kSyncQuantumCycles) {
+      if (++pending_ == sync_quantum_) {
         wait(period_ * static_cast<double>(pending_));
         pending_ = 0;
       }

@@ -45,8 +45,8 @@ class ArrayOutputSink {
 
 class SystolicArray : public sc_core::sc_module {
  public:
-  // Cycles the array runs ahead of the kernel before it synchronizes (1 = every clock edge,
-  // as lockstep co-simulation will need).
+  // Cycles the array runs ahead of the kernel before it synchronizes by default (1 = every
+  // clock edge, as lockstep co-simulation needs: set_sync_quantum(1)).
   static constexpr int64_t kSyncQuantumCycles = 4096;
 
   SC_HAS_PROCESS(SystolicArray);
@@ -65,6 +65,8 @@ class SystolicArray : public sc_core::sc_module {
   int64_t preload_cycles() const { return preload_cycles_; }
   int64_t stream_cycles() const { return stream_cycles_; }
   void reset_counters() { preload_cycles_ = stream_cycles_ = 0; }
+  // Runtime sync quantum (>= 1 cycles); the timing of the folds does not depend on it.
+  void set_sync_quantum(int64_t cycles) { sync_quantum_ = cycles < 1 ? 1 : cycles; }
 
  private:
   void run();
@@ -92,6 +94,7 @@ class SystolicArray : public sc_core::sc_module {
   std::vector<uint32_t> psum_;    // [rows][cols] partial sums (ws/is: moving down; os: stationary)
   std::vector<uint32_t> deskew_;  // [cols][cols] ring of rows, slot i % cols
   int64_t pending_ = 0;  // cycles computed since the last synchronization
+  int64_t sync_quantum_ = kSyncQuantumCycles;
   int64_t preload_cycles_ = 0, stream_cycles_ = 0;
 };
 

@@ -1,0 +1,44 @@
+// The accumulator: the output (ofmap) buffer of the current tile as DEPTH rows of COLS
+// ACC_BITS-bit two's-complement words, updated by read-modify-write across k folds. Twin of
+// sim/accumulator.{h,cpp} (Accumulator::accumulate).
+//
+// Contract: on a rising edge with in_valid, row = in_first ? in_sums : mem[in_addr] + in_sums
+// (each column wraps in ACC_BITS); mem[in_addr] <= row and out_acc <= row, out_valid <= in_valid
+// (latency 1 cycle). The read is combinational, so a row updated at one edge is seen by a
+// write to the same address at the next edge (back-to-back folds of one row need no bypass).
+// in_addr must be < DEPTH. No reset: the first fold of every tile overwrites (in_first).
+module accumulator #(
+  parameter COLS = 16,
+  parameter ACC_BITS = 32,
+  parameter DEPTH = 256,
+  parameter ADDR_BITS = 8
+) (
+  input  wire                     clk,
+  input  wire                     in_valid,
+  input  wire                     in_first,
+  input  wire [ADDR_BITS-1:0]     in_addr,
+  input  wire [COLS*ACC_BITS-1:0] in_sums,
+  output reg                      out_valid,
+  output reg  [COLS*ACC_BITS-1:0] out_acc
+);
+  reg [COLS*ACC_BITS-1:0] mem [0:DEPTH-1];
+  wire [COLS*ACC_BITS-1:0] stored = mem[in_addr];
+  wire [COLS*ACC_BITS-1:0] row;
+
+  genvar c;
+  generate
+    for (c = 0; c < COLS; c = c + 1) begin : col
+      assign row[c*ACC_BITS +: ACC_BITS] =
+          in_first ? in_sums[c*ACC_BITS +: ACC_BITS]
+                   : stored[c*ACC_BITS +: ACC_BITS] + in_sums[c*ACC_BITS +: ACC_BITS];
+    end
+  endgenerate
+
+  always @(posedge clk) begin
+    out_valid <= in_valid;
+    if (in_valid) begin
+      out_acc <= row;
+      mem[in_addr] <= row;
+    end
+  end
+endmodule
