@@ -50,19 +50,28 @@ int run_ptq(const PtqCommand& f) {
     EvalOptions eo;
     eo.images = f.images;
     eo.threads = f.threads;
-    ProgressLine p1("FP32 (imported)"), p2("FP32 (PTQ reference)"), p3("integer golden");
+    ProgressLine p1("FP32 (imported)"), p2("FP32 (PTQ reference)"), p3("integer golden"), p4("fake-quant");
     eo.progress = std::ref(p1);
     const EvalResult fp32 = evaluate_fp32(graph, test, eo);
     eo.progress = std::ref(p2);
     const EvalResult ref = evaluate_fp32(r.reference, test, eo);
     eo.progress = std::ref(p3);
     const EvalResult q = evaluate_golden(r.network, test, eo);
+    eo.progress = std::ref(p4);
+    const EvalResult fq = evaluate_fake_quant(fake_quant_net(r.quantized, r.network), test, eo);
+    const FakeQuantGap gap = fake_quant_gap(q, fq);
     std::printf("\n%-24s %8s\n", "path", "top-1 %");
     std::printf("%-24s %8.2f\n", "FP32 (imported)", fp32.top1_percent());
     std::printf("%-24s %8.2f\n", "FP32 (PTQ reference)", ref.top1_percent());
     std::printf("%-24s %8.2f\n", "INT (golden)", q.top1_percent());
-    report["evaluation"] = {{"fp32", eval_json(fp32)}, {"fp32_reference", eval_json(ref)}, {"int", eval_json(q)},
-                            {"drop_pp", fp32.top1_percent() - q.top1_percent()}};
+    std::printf("%-24s %8.2f\n", "fake-quant (float sim)", fq.top1_percent());
+    print_fake_quant_gap(gap, 24);
+    report["evaluation"] = {{"fp32", eval_json(fp32)},
+                            {"fp32_reference", eval_json(ref)},
+                            {"int", eval_json(q)},
+                            {"fake_quant", eval_json(fq)},
+                            {"drop_pp", fp32.top1_percent() - q.top1_percent()},
+                            {"fake_quant_gap", fake_quant_gap_json(gap)}};
   }
   const std::string wl_dir = f.out + "/workloads";
   save_network(r.network, wl_dir);

@@ -1,9 +1,9 @@
 // `qarray run`: import, quantize with the PTQ pipeline (default W8A8 per-tensor CLE + bias
-// correction), evaluate FP32 and integer golden on the test set, print the comparison, run the
-// first test images on the cycle model (checked against golden) and print its per-layer timing,
-// write the JSON report, the per-layer CSV and the workloads. With the cycle model it also runs
-// image 0 on the design's FP32 twin and prices both designs with an energy table (energy per
-// layer and component, area, INT/FP32 ratios).
+// correction), evaluate FP32, integer golden and its fake-quant twin (workloads/fake_quant.h) on
+// the test set, print the comparison, run the first test images on the cycle model (checked
+// against golden) and print its per-layer timing, write the JSON report, the per-layer CSV and
+// the workloads. With the cycle model it also runs image 0 on the design's FP32 twin and prices
+// both designs with an energy table (energy per layer and component, area, INT/FP32 ratios).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -165,6 +165,10 @@ int run(const RunFlags& f) {
   const EvalResult fp32 = evaluate_fp32(graph, test, eval);
   eval.progress = std::ref(p_int);
   const EvalResult q = evaluate_golden(qm.network, test, eval);
+  ProgressLine p_fq("fake-quant");
+  eval.progress = std::ref(p_fq);
+  const EvalResult fq = evaluate_fake_quant(fake_quant_net(qm.quantized, qm.network), test, eval);
+  const FakeQuantGap gap = fake_quant_gap(q, fq);
 
   int64_t overflows = 0;
   for (const auto& s : q.layers) overflows += s.overflows;
@@ -174,7 +178,10 @@ int run(const RunFlags& f) {
               (long long)fp32.correct, (long long)fp32.images, fp32.images_per_second());
   std::printf("%-22s %8.2f %8lld/%-5lld %10.0f\n", (qname + " (golden)").c_str(), q.top1_percent(),
               (long long)q.correct, (long long)q.images, q.images_per_second());
+  std::printf("%-22s %8.2f %8lld/%-5lld %10.0f\n", (qname + " (fake-quant)").c_str(), fq.top1_percent(),
+              (long long)fq.correct, (long long)fq.images, fq.images_per_second());
   std::printf("%-22s %8.2f pp\n", "drop", fp32.top1_percent() - q.top1_percent());
+  print_fake_quant_gap(gap, 22);
   std::printf("accumulator overflows: %lld of %lld outputs\n", (long long)overflows,
               (long long)[&] { int64_t n = 0; for (auto& s : q.layers) n += s.outputs; return n; }());
 
@@ -215,7 +222,9 @@ int run(const RunFlags& f) {
       {"ptq", ptq_report_json(qm, opt)},
       {"fp32", eval_json(fp32)},
       {"int", eval_json(q)},
+      {"fake_quant", eval_json(fq)},
       {"drop_pp", fp32.top1_percent() - q.top1_percent()},
+      {"fake_quant_gap", fake_quant_gap_json(gap)},
       {"workloads", wl_dir},
       {"sim", f.sim_images > 0 ? sim_json(qm.network, arch, arch_file, sim) : nlohmann::json()},
       {"energy", energy}};

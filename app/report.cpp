@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -26,6 +27,17 @@ void write_json(const std::string& path, const nlohmann::json& report) {
     }
   }
   fs::rename(tmp, p);
+}
+
+void print_fake_quant_gap(const FakeQuantGap& gap, int label_width) {
+  std::printf("%-*s %8.2f pp\n", label_width, "gap INT - fake-quant", gap.gap_pp);
+  std::printf("%-*s %8.2f %%  (%lld/%lld images)\n", label_width, "same class INT/fake-q", gap.agreement_percent(),
+              static_cast<long long>(gap.agree), static_cast<long long>(gap.images));
+}
+
+nlohmann::json fake_quant_gap_json(const FakeQuantGap& gap) {
+  return {{"gap_pp", gap.gap_pp}, {"images", gap.images}, {"same_class", gap.agree},
+          {"same_class_percent", gap.agreement_percent()}};
 }
 
 ProgressLine::ProgressLine(std::string label) : label_(std::move(label)), tty_(isatty(2)) {}

@@ -1,9 +1,15 @@
-// Report output of the CLI: the run report as JSON, written atomically.
+// Report output of the CLI: the run report as JSON, written atomically; shared table lines.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "workloads/evaluate.h"
+
 namespace qarray::cli {
+
+// "gap (integer - fake-quant)" and "same class" lines of the evaluation tables, and their JSON.
+void print_fake_quant_gap(const FakeQuantGap& gap, int label_width);
+nlohmann::json fake_quant_gap_json(const FakeQuantGap& gap);
 
 // Writes `report` to `path` through a temporary file and a rename; creates parent folders.
 void write_json(const std::string& path, const nlohmann::json& report);

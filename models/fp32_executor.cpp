@@ -124,9 +124,18 @@ Fp32Executor::Fp32Executor(const Graph& graph) : graph_(graph) {
   Eigen::initParallel();  // optional with C++11 statics; documents that we run Eigen threaded
 }
 
-Tensor Fp32Executor::run(const Tensor& input) const { return run(input, nullptr); }
+Tensor Fp32Executor::run(const Tensor& input) const { return run_impl(input, nullptr, nullptr); }
 
 Tensor Fp32Executor::run(const Tensor& input, const ValueObserver& observe) const {
+  return run_impl(input, observe, nullptr);
+}
+
+Tensor Fp32Executor::run_transformed(const Tensor& input, const ValueTransform& transform) const {
+  return run_impl(input, nullptr, transform);
+}
+
+Tensor Fp32Executor::run_impl(const Tensor& input, const ValueObserver& observe,
+                              const ValueTransform& transform) const {
   const Graph& g = graph_;
   if (input.shape.size() != 4 || input.dim(0) < 1 ||
       Shape(input.shape.begin() + 1, input.shape.end()) != g.input_shape ||
@@ -143,6 +152,7 @@ Tensor Fp32Executor::run(const Tensor& input, const ValueObserver& observe) cons
     const Shape& per_sample = g.shapes.at(out);
     out_shape.insert(out_shape.end(), per_sample.begin(), per_sample.end());
     Tensor result = compute(g, node, values, out_shape);
+    if (transform) transform(out, result);
     if (observe) observe(out, result);
     values.put(out, std::move(result));
     values.release_inputs(node);

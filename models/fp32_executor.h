@@ -10,6 +10,9 @@ namespace qarray {
 
 // Called once per value as it is computed (the graph input first, then every node output).
 using ValueObserver = std::function<void(const std::string& value, const Tensor& tensor)>;
+// Called once per node output as it is computed, before any later node reads it; may change the
+// values in place (not the shape). Used to insert quantize-dequantize (workloads/fake_quant.h).
+using ValueTransform = std::function<void(const std::string& value, Tensor& tensor)>;
 
 class Fp32Executor {
  public:
@@ -18,8 +21,10 @@ class Fp32Executor {
   // input: [N, C, H, W] matching graph.input_shape; returns the graph output [N, ...].
   Tensor run(const Tensor& input) const;
   Tensor run(const Tensor& input, const ValueObserver& observe) const;
+  Tensor run_transformed(const Tensor& input, const ValueTransform& transform) const;
 
  private:
+  Tensor run_impl(const Tensor& input, const ValueObserver& observe, const ValueTransform& transform) const;
   const Graph& graph_;
 };
 

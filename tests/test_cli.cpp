@@ -98,15 +98,37 @@ TEST(Cli, RunWritesReportAndLoadableWorkloads) {
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("FP32 (reference)"));
   EXPECT_THAT(r.out, HasSubstr("INT W8A8 (golden)"));
+  EXPECT_THAT(r.out, HasSubstr("INT W8A8 (fake-quant)"));
+  EXPECT_THAT(r.out, HasSubstr("gap INT - fake-quant"));
   std::ifstream f(out / "report.json");
   const auto j = nlohmann::json::parse(f);
   EXPECT_EQ(j["fp32"]["images"], 200);
   EXPECT_EQ(j["int"]["images"], 200);
+  EXPECT_EQ(j["fake_quant"]["images"], 200);
+  EXPECT_DOUBLE_EQ(j["fake_quant_gap"]["gap_pp"].get<double>(),
+                   j["int"]["top1_percent"].get<double>() - j["fake_quant"]["top1_percent"].get<double>());
+  EXPECT_GE(j["fake_quant_gap"]["same_class"].get<int>(), 190);
   EXPECT_EQ(j["quantization"]["calib_images"], 64);
   EXPECT_EQ(j["quantization"]["method"], "cle+bc");
   EXPECT_GT(j["int"]["top1_percent"].get<double>(), 80.0);
   EXPECT_TRUE(fs::exists(out / "workloads" / "network.json"));
   EXPECT_TRUE(fs::exists(out / "workloads" / "tensors.bin"));
+}
+
+TEST(Cli, PtqEvaluateReportsFakeQuantAndGap) {
+  const fs::path out = temp("ptq_eval");
+  const Result r = qarray("ptq --model mobilenetv2 --method nearest --weight-bits 6 --evaluate --images 200 "
+                          "--calib-images 64 --out " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("fake-quant (float sim)"));
+  EXPECT_THAT(r.out, HasSubstr("gap INT - fake-quant"));
+  std::ifstream f(out / "ptq_report.json");
+  const auto e = nlohmann::json::parse(f)["evaluation"];
+  EXPECT_EQ(e["fake_quant"]["images"], 200);
+  EXPECT_EQ(e["fake_quant_gap"]["images"], 200);
+  EXPECT_DOUBLE_EQ(e["fake_quant_gap"]["gap_pp"].get<double>(),
+                   e["int"]["top1_percent"].get<double>() - e["fake_quant"]["top1_percent"].get<double>());
+  EXPECT_GE(e["fake_quant_gap"]["same_class"].get<int>(), 190);
 }
 
 TEST(Cli, InferFp32MatchesPyTorchVectors) {

@@ -71,6 +71,25 @@ EvalResult evaluate_fp32(const Graph& graph, const Dataset& data, const EvalOpti
   });
 }
 
+EvalResult evaluate_fake_quant(const FakeQuantNet& net, const Dataset& data, const EvalOptions& opt) {
+  return evaluate(data, opt, [&](const Tensor& x, uint8_t* pred, std::mutex&, EvalResult&) {
+    const Tensor y = net.run(x);
+    const int64_t rows = y.dim(0), cols = y.size() / rows;
+    for (int64_t i = 0; i < rows; ++i) pred[i] = argmax_row(y.ptr() + i * cols, cols);
+  });
+}
+
+FakeQuantGap fake_quant_gap(const EvalResult& integer, const EvalResult& fake_quant) {
+  if (integer.images != fake_quant.images || integer.predictions.size() != fake_quant.predictions.size())
+    throw InputError("fake-quant gap: " + std::to_string(integer.images) + " integer vs " +
+                     std::to_string(fake_quant.images) + " fake-quant images");
+  FakeQuantGap g;
+  g.gap_pp = integer.top1_percent() - fake_quant.top1_percent();
+  g.images = integer.images;
+  for (size_t i = 0; i < integer.predictions.size(); ++i) g.agree += integer.predictions[i] == fake_quant.predictions[i];
+  return g;
+}
+
 EvalResult evaluate_golden(const Network& net, const Dataset& data, const EvalOptions& opt) {
   const GoldenExecutor exec(net);
   return evaluate(data, opt, [&](const Tensor& x, uint8_t* pred, std::mutex& mu, EvalResult& r) {

@@ -1,5 +1,5 @@
-// Top-1 evaluation of the FP32 graph and of the integer golden network on a labelled dataset,
-// in batches spread over worker threads. Predictions are the first arg-max of each output row
+// Top-1 evaluation of the FP32 graph, of the integer golden network and of its fake-quant twin
+// on a labelled dataset, in batches spread over worker threads. Predictions are the first arg-max of each output row
 // (integer logits for golden: the output grid is monotonic, so no dequantization is needed).
 #pragma once
 #include <cstdint>
@@ -8,6 +8,7 @@
 
 #include "models/fashion_mnist.h"
 #include "models/graph.h"
+#include "workloads/fake_quant.h"
 #include "workloads/golden.h"
 
 namespace qarray {
@@ -35,5 +36,17 @@ struct EvalOptions {
 
 EvalResult evaluate_fp32(const Graph& graph, const Dataset& data, const EvalOptions& opt);
 EvalResult evaluate_golden(const Network& net, const Dataset& data, const EvalOptions& opt);
+// The float simulation of the integer network (workloads/fake_quant.h).
+EvalResult evaluate_fake_quant(const FakeQuantNet& net, const Dataset& data, const EvalOptions& opt);
+
+// Integer vs fake-quant on the same images: top-1 gap (integer - fake-quant, percentage points)
+// and the images whose predicted class agrees. Throws InputError if the image counts differ.
+struct FakeQuantGap {
+  double gap_pp = 0.0;
+  int64_t images = 0;
+  int64_t agree = 0;
+  double agreement_percent() const { return images ? 100.0 * agree / images : 0.0; }
+};
+FakeQuantGap fake_quant_gap(const EvalResult& integer, const EvalResult& fake_quant);
 
 }  // namespace qarray

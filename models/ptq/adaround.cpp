@@ -42,6 +42,7 @@ constexpr int64_t kLossBlock = 2048;  // patches per block when a loss is measur
 
 using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using RowArr = Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using ColMat = Eigen::MatrixXf;
 
 // SplitMix64: small and portable, so the sampled patches and batches are the same everywhere.
 struct SplitMix {
@@ -157,16 +158,6 @@ void preact(const RowMatT<S>& x, const RowMatT<S>& w, bool depthwise, RowMatT<S>
       (xs.array() * w.array().replicate(rows, 1)).rowwise().sum();
 }
 
-// d/dw of sum(g * preact(x, w)) for a depthwise layer: grad(j, t) = sum_r g(r, j) x(r, j*taps + t).
-void depthwise_grad(const RowMat& x, const RowMat& g, int64_t taps, RowArr& grad) {
-  const int64_t rows = g.rows(), n = g.cols();
-  const Eigen::Map<const RowMat> xs(x.data(), rows * n, taps);
-  const Eigen::Map<const Eigen::VectorXf> gs(g.data(), rows * n);
-  const RowMat prod = xs.array().colwise() * gs.array();
-  const Eigen::RowVectorXf sum = Eigen::Map<const RowMat>(prod.data(), rows, n * taps).colwise().sum();
-  grad = Eigen::Map<const RowArr>(sum.data(), n, taps);
-}
-
 // Mean over all patches of sum_o (f(x w^T + b) - target)^2, in double.
 double recon_loss(const Problem& p, const RowArr& w) {
   const RowMatT<double> wd = w.matrix().cast<double>();
@@ -238,31 +229,47 @@ bool optimize_chunk(const Problem& p, int64_t o0, int64_t n, const std::vector<d
   }
   RowArr m1 = RowArr::Zero(n, per), m2 = RowArr::Zero(n, per);
   const int64_t rows = s.batch * p.per_image;
-  RowMat xb(rows, cols), tb(rows, n), y, g;
+  // Dense layers: one GEMM per step on row-major patches gathered from p.x. Depthwise: the
+  // chunk's columns of p.x (a small slice of a wide matrix: gathering rows from the whole of it
+  // missed the cache on every step) are copied once, column-major, so that channel j's taps are
+  // `taps` contiguous columns; its output and gradient are then a GEMV / a row of dot products
+  // vectorized along the batch, one channel at a time.
+  RowMat xb(dw ? 0 : rows, cols), tb(rows, n), y, g;
+  const ColMat xall = dw ? ColMat(p.x.middleCols(c0, cols)) : ColMat();
+  ColMat xc(dw ? rows : 0, cols), yc(dw ? rows : 0, n);
   const Eigen::RowVectorXf bias = p.bias.segment(o0, n);
   const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
   for (int it = 0; it < s.iterations; ++it) {
-    for (int64_t b = 0; b < s.batch; ++b)
-      for (int64_t k = 0; k < p.per_image; ++k) {
-        const int64_t src = s.images[size_t(it * s.batch + b)] * p.per_image + k, dst = b * p.per_image + k;
-        xb.row(dst) = p.x.row(src).segment(c0, cols);
-        tb.row(dst) = p.target.row(src).segment(o0, n);
-      }
+    for (int64_t b = 0; b < s.batch; ++b) {
+      const int64_t src = s.images[size_t(it * s.batch + b)] * p.per_image, dst = b * p.per_image;
+      if (dw)
+        xc.middleRows(dst, p.per_image) = xall.middleRows(src, p.per_image);
+      else
+        xb.middleRows(dst, p.per_image) = p.x.middleRows(src, p.per_image);
+      tb.middleRows(dst, p.per_image) = p.target.block(src, o0, p.per_image, n);
+    }
     const RowArr sig = (1.0f + (-v).exp()).inverse();
     const RowArr hraw = sig * (kZeta - kGamma) + kGamma;
     const RowArr h = hraw.cwiseMax(0.0f).cwiseMin(1.0f);
     const RowArr u = base + h;
     const RowMat wt = (u.cwiseMax(-fq).cwiseMin(fq).colwise() * sc).matrix();
-    preact<float>(xb, wt, dw, y);
-    y.rowwise() += bias;
-    const auto ya = y.array();
-    const auto inside = (ya >= p.act.lo && ya <= p.act.hi).cast<float>();
-    g = ((ya.cwiseMax(p.act.lo).cwiseMin(p.act.hi) - tb.array()) * inside * (2.0f / float(rows))).matrix();
     RowArr grad(n, per);
-    if (dw)
-      depthwise_grad(xb, g, taps, grad);
-    else
+    if (dw) {
+      for (int64_t j = 0; j < n; ++j) yc.col(j).noalias() = xc.middleCols(j * taps, taps) * wt.row(j).transpose();
+      yc.rowwise() += bias;
+      const auto ya = yc.array();
+      const auto inside = (ya >= p.act.lo && ya <= p.act.hi).cast<float>();
+      const ColMat gc =
+          ((ya.cwiseMax(p.act.lo).cwiseMin(p.act.hi) - tb.array()) * inside * (2.0f / float(rows))).matrix();
+      for (int64_t j = 0; j < n; ++j) grad.row(j) = (gc.col(j).transpose() * xc.middleCols(j * taps, taps)).array();
+    } else {
+      preact<float>(xb, wt, false, y);
+      y.rowwise() += bias;
+      const auto ya = y.array();
+      const auto inside = (ya >= p.act.lo && ya <= p.act.hi).cast<float>();
+      g = ((ya.cwiseMax(p.act.lo).cwiseMin(p.act.hi) - tb.array()) * inside * (2.0f / float(rows))).matrix();
       grad = (g.transpose() * xb).array();
+    }
     grad = (grad.colwise() * sc) * (u >= -fq && u <= fq).cast<float>();
     if (it >= s.warm) {  // d/dh of lambda * (1 - |2h - 1|^beta)
       const double rel = s.iterations > s.warm ? double(it - s.warm) / (s.iterations - s.warm) : 0.0;

@@ -65,6 +65,32 @@ std::vector<double> input_means(const Graph& g, const std::vector<FoldedBn>& bn,
 
 }  // namespace
 
+std::vector<double> tap_coverage(const Graph& g, int node) {
+  const Node& n = g.nodes[node];
+  if (n.op != OpType::Conv) return {1.0};
+  const Shape &in = g.shapes.at(n.inputs[0]), &out = g.shapes.at(n.outputs[0]);
+  const Tensor& w = g.init(n.inputs[1]);
+  // Per axis: for kernel offset k, the fraction of output rows whose tap lands inside the input.
+  const auto axis = [](int64_t size, int64_t out_size, int64_t k_size, int64_t stride, int64_t pad) {
+    std::vector<double> f(static_cast<size_t>(k_size), 0.0);
+    for (int64_t k = 0; k < k_size; ++k) {
+      int64_t inside = 0;
+      for (int64_t o = 0; o < out_size; ++o) {
+        const int64_t i = o * stride - pad + k;
+        inside += i >= 0 && i < size;
+      }
+      f[static_cast<size_t>(k)] = static_cast<double>(inside) / static_cast<double>(out_size);
+    }
+    return f;
+  };
+  const std::vector<double> fy = axis(in.at(1), out.at(1), w.dim(2), n.strides[0], n.pads[0]);
+  const std::vector<double> fx = axis(in.at(2), out.at(2), w.dim(3), n.strides[1], n.pads[1]);
+  std::vector<double> c;
+  for (double y : fy)
+    for (double x : fx) c.push_back(y * x);
+  return c;
+}
+
 Graph correct_bias_analytical(const Graph& graph, const std::vector<FoldedBn>& bn,
                               const std::map<std::string, QuantWeights>& weights, BiasCorrectionReport* report,
                               std::vector<AnalyticalSkip>* skipped) {
@@ -85,12 +111,14 @@ Graph correct_bias_analytical(const Graph& graph, const std::vector<FoldedBn>& b
     }
     const std::vector<double> wf = float_weights(g, i), wq = dequantized_weights(w->second, v.oc);
     const int64_t per = row_length(v);
+    const std::vector<double> cover = tap_coverage(g, i);  // padded taps read real 0
     make_layer_mutable(g, i);
     Tensor& bias = bias_tensor(g, layer_weights(g, i));
     BiasCorrectionLayer l{name, v.oc, 0.0, 0.0, 0.0};
     for (int64_t o = 0; o < v.oc; ++o) {
       double d = 0.0;
-      for (int64_t j = 0; j < per; ++j) d += (wq[o * per + j] - wf[o * per + j]) * ex[v.depthwise ? o : j / v.taps];
+      for (int64_t j = 0; j < per; ++j)
+        d += (wq[o * per + j] - wf[o * per + j]) * ex[v.depthwise ? o : j / v.taps] * cover[j % v.taps];
       bias.data[o] = static_cast<float>(bias.data[o] - d);
       l.mean_abs_shift += std::fabs(d) / v.oc;
       l.max_abs_shift = std::max(l.max_abs_shift, std::fabs(d));

@@ -6,7 +6,13 @@
 // Contract: for a Conv/Gemm layer L2 whose input value is produced by
 //   L1 (BN folded, record in `bn`) -> [Relu | Clip(lo, hi)] -> [Identity | Dropout | Flatten |
 //   Reshape | GlobalAveragePool]*
-// bias[o] -= sum_{i,t} (s_w w_q - w)(o, i, t) * E[x_i] (padding ignored: every tap sees E[x_i]).
+// bias[o] -= sum_{i,t} (s_w w_q - w)(o, i, t) * E[x_i] * c_t, where c_t (tap_coverage) is the
+// fraction of the layer's output positions at which tap t reads the input rather than padding
+// (padding inserts real 0, i.e. z_x, in both the float and the integer layer, so a padded tap
+// contributes no error). This makes the corrected bias exact for the error averaged over all
+// output positions, as the empirical correction measures it; the residual per position (border
+// positions see fewer taps than interior ones) varies across the plane and cannot be expressed by
+// a per-channel bias: it is left, with mean 0 over the positions.
 // Any other producer (the network input, a residual add, a max pool) leaves L2 uncorrected and
 // is listed in the report.
 #pragma once
@@ -24,6 +30,10 @@ namespace qarray {
 // E[clamp(X, lo, hi)] for X ~ N(mu, sigma^2); lo / hi may be -inf / +inf. For sigma <= 1e-12 *
 // (1 + |mu|) (gamma ~ 0) the variable is the constant mu: returns clamp(mu, lo, hi).
 double clipped_normal_mean(double mu, double sigma, double lo, double hi);
+
+// Per kernel tap t = ky*KW + kx of Conv node `node`: the fraction of output positions at which
+// the tap falls inside the input (1 everywhere without padding; {1} for a Gemm).
+std::vector<double> tap_coverage(const Graph& g, int node);
 
 struct AnalyticalSkip {
   std::string layer;
