@@ -29,6 +29,7 @@ AreaBreakdown design_area(const ArchConfig& arch, const EnergyTable& t);
 // The table's PE next to the synthesized RTL. Columns of the CSV (header by name, extra columns
 // allowed): design,rows,cols,weight_bits,act_bits,acc_bits,cells,transistors. The row for the
 // arch's rows x cols and widths is used; failing that, a 1 x 1 row (one PE) of those widths.
+// With a "top" column, only rows of the modules pe and systolic_array are read.
 struct YosysAreaComparison {
   bool available = false;
   std::string reason;          // why not, when !available ("... not found", "no row for ...")

@@ -170,6 +170,20 @@ TEST(YosysArea, MatchesTheArrayRowElseOnePe) {
   EXPECT_THAT(c.reason, HasSubstr("no row for 8x8 (or 1x1) W8A8 acc24"));
 }
 
+// The checked-in table of scripts/area also holds the post-processing unit (top
+// post_processing, no weight width): with a "top" column only pe / systolic_array rows count.
+TEST(YosysArea, RowsOfOtherModulesAreSkipped) {
+  const fs::path p = temp_dir() / "yosys_area_top.csv";
+  std::ofstream(p) << "design,top,dataflow,rows,cols,weight_bits,act_bits,acc_bits,cells,transistors\n"
+                      "post_processing_l1,post_processing,,1,1,,8,32,10083,80234\n"
+                      "pe_w8,pe,ws,1,1,8,8,32,720,6030\n";
+  ArchConfig a;  // 16x16 W8A8 acc32: no array row, the PE row
+  const YosysAreaComparison c = compare_yosys_area(p.string(), a, area_of(642));
+  ASSERT_TRUE(c.available) << c.reason;
+  EXPECT_EQ(c.design, "pe_w8");
+  EXPECT_EQ(c.transistors_per_pe, 6030.0);
+}
+
 TEST(YosysArea, MalformedFileNamesRowAndColumn) {
   const fs::path p = temp_dir() / "bad_yosys.csv";
   std::ofstream(p) << "design,rows,cols,weight_bits,act_bits,acc_bits,cells,transistors\npe,1,1,8,8,32,many,9000\n";
