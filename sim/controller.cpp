@@ -104,6 +104,28 @@ void Controller::run() {
   }
 }
 
+std::vector<FoldTile> fold_order(const GemmPass& pass, const FoldPlan& plan) {
+  std::vector<FoldTile> tiles;
+  tiles.reserve(static_cast<size_t>(plan.folds()));
+  for (int64_t pt = 0; pt < plan.p_tiles; ++pt)
+    for (int64_t ot = 0; ot < plan.oc_tiles; ++ot)
+      for (int64_t kt = 0; kt < plan.k_tiles; ++kt) {
+        FoldTile t;
+        t.kt = kt, t.ot = ot, t.pt = pt;
+        t.job.pass = &pass;
+        t.job.p0 = pt * plan.p_tile;
+        t.job.p_len = std::min(plan.p_tile, pass.p - t.job.p0);
+        t.job.oc0 = ot * plan.oc_tile;
+        t.job.oc_len = std::min(plan.oc_tile, pass.oc - t.job.oc0);
+        t.job.k0 = kt * plan.k_tile;
+        t.job.k_len = std::min(plan.k_tile, pass.k - t.job.k0);
+        t.first_k = kt == 0;
+        t.last_k = kt == plan.k_tiles - 1;
+        tiles.push_back(t);
+      }
+  return tiles;
+}
+
 std::vector<Controller::ScheduledFold> Controller::schedule() const {
   const ArchConfig& a = *job_->arch;
   std::vector<ScheduledFold> folds;
@@ -114,29 +136,21 @@ std::vector<Controller::ScheduledFold> Controller::schedule() const {
     const bool w_resident = pass.k * pass.oc * a.weight_word_bits() <= a.weight.tile_bytes() * 8;
     std::set<std::pair<int64_t, int64_t>> x_seen, w_seen;
     std::pair<int64_t, int64_t> x_prev{-1, -1}, w_prev{-1, -1};
-    for (int64_t pt = 0; pt < plan.p_tiles; ++pt)
-      for (int64_t ot = 0; ot < plan.oc_tiles; ++ot)
-        for (int64_t kt = 0; kt < plan.k_tiles; ++kt) {
-          ScheduledFold f;
-          f.job.pass = &pass;
-          f.job.p0 = pt * plan.p_tile;
-          f.job.p_len = std::min(plan.p_tile, pass.p - f.job.p0);
-          f.job.oc0 = ot * plan.oc_tile;
-          f.job.oc_len = std::min(plan.oc_tile, pass.oc - f.job.oc0);
-          f.job.k0 = kt * plan.k_tile;
-          f.job.k_len = std::min(plan.k_tile, pass.k - f.job.k0);
-          f.first_k = kt == 0;
-          f.last_k = kt == plan.k_tiles - 1;
-          const std::pair<int64_t, int64_t> x_id{kt, pt}, w_id{kt, ot};
-          const bool x_new = x_resident ? x_seen.insert(x_id).second : x_id != x_prev;
-          const bool w_new = w_resident ? w_seen.insert(w_id).second : w_id != w_prev;
-          if (x_new) f.read_bytes += dma_.burst_bytes(bytes_of(f.job.k_len * f.job.p_len, a.act_word_bits()));
-          if (w_new) f.read_bytes += dma_.burst_bytes(bytes_of(f.job.k_len * f.job.oc_len, a.weight_word_bits()));
-          if (f.last_k) f.write_bytes = dma_.burst_bytes(bytes_of(f.job.p_len * f.job.oc_len, a.act_word_bits()));
-          x_prev = x_id;
-          w_prev = w_id;
-          folds.push_back(f);
-        }
+    for (const FoldTile& t : fold_order(pass, plan)) {
+      ScheduledFold f;
+      f.job = t.job;
+      f.first_k = t.first_k;
+      f.last_k = t.last_k;
+      const std::pair<int64_t, int64_t> x_id{t.kt, t.pt}, w_id{t.kt, t.ot};
+      const bool x_new = x_resident ? x_seen.insert(x_id).second : x_id != x_prev;
+      const bool w_new = w_resident ? w_seen.insert(w_id).second : w_id != w_prev;
+      if (x_new) f.read_bytes += dma_.burst_bytes(bytes_of(f.job.k_len * f.job.p_len, a.act_word_bits()));
+      if (w_new) f.read_bytes += dma_.burst_bytes(bytes_of(f.job.k_len * f.job.oc_len, a.weight_word_bits()));
+      if (f.last_k) f.write_bytes = dma_.burst_bytes(bytes_of(f.job.p_len * f.job.oc_len, a.act_word_bits()));
+      x_prev = x_id;
+      w_prev = w_id;
+      folds.push_back(f);
+    }
   }
   return folds;
 }

@@ -46,6 +46,16 @@ struct FoldPlan {
 // Throws InputError naming the buffer and its minimum size when not even one tile fits.
 FoldPlan plan_folds(int64_t k, int64_t oc, int64_t p, const ArchConfig& arch);
 
+// One fold of a pass with its tile indices along k, oc and p.
+struct FoldTile {
+  FoldJob job;
+  int64_t kt = 0, ot = 0, pt = 0;
+  bool first_k = false, last_k = false;
+};
+// The folds of a pass in the controller's order: p tiles, then oc tiles, then k tiles innermost
+// (an accumulator tile is finished by its last k fold). The co-simulation replays this order.
+std::vector<FoldTile> fold_order(const GemmPass& pass, const FoldPlan& plan);
+
 // Everything one layer run needs; owned by the caller for the duration of the run.
 struct LayerJob {
   const ArchConfig* arch = nullptr;

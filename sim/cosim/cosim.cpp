@@ -103,23 +103,10 @@ CosimStats cosim_layer(const Network& net, size_t index, const IntTensor& input,
   for (size_t i = 0; i < gemm.passes.size(); ++i) {
     const GemmPass& pass = gemm.passes[i];
     const FoldPlan plan = plan_folds(pass.k, pass.oc, pass.p, arch);
-    // The controller's order (Controller::schedule): p tiles, oc tiles, k tiles innermost.
-    for (int64_t pt = 0; pt < plan.p_tiles; ++pt)
-      for (int64_t ot = 0; ot < plan.oc_tiles; ++ot)
-        for (int64_t kt = 0; kt < plan.k_tiles; ++kt) {
-          CosimFold f;
-          f.job.pass = &pass;
-          f.job.p0 = pt * plan.p_tile;
-          f.job.p_len = std::min(plan.p_tile, pass.p - f.job.p0);
-          f.job.oc0 = ot * plan.oc_tile;
-          f.job.oc_len = std::min(plan.oc_tile, pass.oc - f.job.oc0);
-          f.job.k0 = kt * plan.k_tile;
-          f.job.k_len = std::min(plan.k_tile, pass.k - f.job.k0);
-          f.first_k = kt == 0;
-          f.last_k = kt == plan.k_tiles - 1;
-          run.folds.push_back(f);
-          fold_pass.push_back(i);
-        }
+    for (const FoldTile& t : fold_order(pass, plan)) {  // the controller's order
+      run.folds.push_back(CosimFold{t.job, t.first_k, t.last_k});
+      fold_pass.push_back(i);
+    }
   }
   Shape out_shape{input.shape[0]};
   out_shape.insert(out_shape.end(), out.shape.begin(), out.shape.end());
