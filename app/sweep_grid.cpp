@@ -87,7 +87,7 @@ SweepGrid parse_sweep_grid(const std::string& json_text, const std::string& wher
   json doc;
   try {
     doc = json::parse(json_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     std::string what = e.what();
     throw InputError(where + ": not valid JSON (" + what.substr(what.find(']') + 2) + ")");
   }

@@ -139,7 +139,7 @@ ArchConfig parse_arch_config(const std::string& json_text, const std::string& wh
   json j;
   try {
     j = json::parse(json_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     throw InputError(where + ": not valid JSON (" + e.what() + ")");
   }
   ObjectReader top(j, where, "",
