@@ -37,13 +37,6 @@ void write_counter_csv(std::ostream& out, const LayerCounters& k, double clock_m
       << k.ofmap.writes << "," << k.dram_read_bytes << "," << k.dram_write_bytes;
 }
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
 nlohmann::json counters_json(const LayerCounters& k, double clock_mhz) {
   return {{"folds", k.folds},
           {"total_cycles", k.total_cycles},

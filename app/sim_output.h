@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/csv.h"  // csv_field for the text cells of those rows
 #include "models/fashion_mnist.h"
 #include "sim/arch_config.h"
 #include "sim/counters.h"
@@ -26,8 +27,6 @@ extern const char* const kCounterCsvColumns;
 // One row's counter fields in kCounterCsvColumns order (no leading or trailing comma or newline);
 // doubles as the shortest text that reads back exactly (the same digits as the JSON report).
 void write_counter_csv(std::ostream& out, const LayerCounters& k, double clock_mhz);
-// A text cell of a CSV row: as is, or in double quotes (quotes doubled) if it holds a comma, quote or newline.
-std::string csv_field(const std::string& text);
 // The same fields as a JSON object, keyed by the column names.
 nlohmann::json counters_json(const LayerCounters& k, double clock_mhz);
 

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "cli_runner.h"
 
@@ -24,20 +23,7 @@ const std::vector<std::string> kColumns = {
     "compute_cycles", "drain_cycles", "stall_cycles", "macs",          "pe_utilization",  "ifmap_reads",
     "weight_reads",   "ofmap_reads",  "ofmap_writes", "dram_read_bytes", "dram_write_bytes"};
 
-fs::path temp(const std::string& name) {
-  const fs::path p = testing::cli_temp_dir("qarray_sim_run") / name;
-  fs::remove_all(p);
-  return p;
-}
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream s(line);
-  for (std::string cell; std::getline(s, cell, ',');) out.push_back(cell);
-  return out;
-}
-
-bool one_line(const std::string& err) { return !err.empty() && err.find('\n') == err.size() - 1; }
+fs::path temp(const std::string& name) { return testing::cli_temp_path("qarray_sim_run", name); }
 
 TEST(SimRunCli, SimImagesWriteLayersCsvAndSimSection) {
   const fs::path out = temp("sim2");
@@ -46,8 +32,7 @@ TEST(SimRunCli, SimImagesWriteLayersCsvAndSimSection) {
   EXPECT_THAT(r.out, HasSubstr("cycle model: arch ws16 (16x16 ws"));
   EXPECT_THAT(r.out, HasSubstr("2 test image(s) one at a time: every layer bit-exact with golden, same class"));
 
-  std::ifstream rf(out / "report.json");
-  const auto j = nlohmann::json::parse(rf);
+  const auto j = testing::read_json(out / "report.json");
   const auto& sim = j.at("sim");
   EXPECT_EQ(sim.at("images"), 2);
   EXPECT_EQ(sim.at("bit_exact"), true);
@@ -60,13 +45,13 @@ TEST(SimRunCli, SimImagesWriteLayersCsvAndSimSection) {
   std::string line;
   ASSERT_TRUE(std::getline(cf, line));
   // The counter columns come first; the energy columns follow them (test_energy_run_cli checks those).
-  const std::vector<std::string> header = split(line);
+  const std::vector<std::string> header = testing::csv_cells(line);
   ASSERT_GE(header.size(), kColumns.size());
   EXPECT_EQ(std::vector<std::string>(header.begin(), header.begin() + kColumns.size()), kColumns);
   int64_t cycles = 0, macs = 0;
   for (size_t i = 0; i < layers.size(); ++i) {
     ASSERT_TRUE(std::getline(cf, line)) << "row " << i;
-    const std::vector<std::string> row = split(line);
+    const std::vector<std::string> row = testing::csv_cells(line);
     ASSERT_EQ(row.size(), header.size()) << line;
     const auto& l = layers[i];
     EXPECT_EQ(row[0], l.at("name"));
@@ -88,8 +73,7 @@ TEST(SimRunCli, SimImagesWriteLayersCsvAndSimSection) {
 }
 
 TEST(SimRunCli, LayersCsvColumnsAreTheDocumentedOnes) {
-  std::ifstream f(std::string(QARRAY_SOURCE_DIR) + "/README.md");
-  const std::string readme((std::istreambuf_iterator<char>(f)), {});
+  const std::string readme = testing::read_file(std::string(QARRAY_SOURCE_DIR) + "/README.md");
   const size_t at = readme.find("`layers.csv`");
   ASSERT_NE(at, std::string::npos);
   std::string documented;
@@ -103,8 +87,7 @@ TEST(SimRunCli, NoSimImagesMeansNoCycleModel) {
   const CliResult r = run_qarray("run --images 32 --calib-images 32 --acc-bits 24 --sim-images 0 --out " + out.string());
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.out, ::testing::Not(HasSubstr("cycle model")));
-  std::ifstream rf(out / "report.json");
-  EXPECT_TRUE(nlohmann::json::parse(rf).at("sim").is_null());
+  EXPECT_TRUE(testing::read_json(out / "report.json").at("sim").is_null());
   EXPECT_FALSE(fs::exists(out / "layers.csv"));
 }
 
@@ -123,7 +106,7 @@ TEST(SimRunCli, BadArchNamesTheFile) {
   r = run_qarray("run --arch " + bad.string() + " --out " + out.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.err, HasSubstr(bad.string() + ": "));
-  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_TRUE(testing::one_line(r.err)) << r.err;
   EXPECT_FALSE(fs::exists(out));
 }
 
@@ -134,17 +117,17 @@ TEST(SimRunCli, MismatchedWidthsAreOneLineErrors) {
   EXPECT_THAT(r.err, HasSubstr("qarray: error: --arch ws16 ("));
   EXPECT_THAT(r.err, HasSubstr("configs/ws16.json): acc_bits 32 but the network accumulates in 24 bits; they must "
                                "be equal"));
-  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_TRUE(testing::one_line(r.err)) << r.err;
 
   r = run_qarray("run --weight-bits 12 --arch edge8 --out " + out.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.err, HasSubstr("configs/edge8.json): weight_bits 8 is narrower than the network's 12-bit weights"));
-  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_TRUE(testing::one_line(r.err)) << r.err;
 
   r = run_qarray("run --act-bits 10 --out " + out.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.err, HasSubstr("act_bits 8 is narrower than the network's 10-bit activations"));
-  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_TRUE(testing::one_line(r.err)) << r.err;
   EXPECT_FALSE(fs::exists(out));
 }
 
