@@ -139,8 +139,9 @@ ArchConfig parse_arch_config(const std::string& json_text, const std::string& wh
   json j;
   try {
     j = json::parse(json_text);
-  } catch (const json::exception& e) {
-    throw InputError(where + ": not valid JSON (" + e.what() + ")");
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number overflow
+    const std::string what = e.what();     // "[json.exception.<kind>.<id>] <message>"
+    throw InputError(where + ": not valid JSON (" + what.substr(what.find(']') + 2) + ")");
   }
   ObjectReader top(j, where, "",
                    {"name", "description", "array", "weight_bits", "act_bits", "acc_bits", "clock_mhz",

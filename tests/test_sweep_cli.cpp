@@ -227,6 +227,18 @@ TEST(SweepCli, BadGridFilesAreOneLineErrorsAndWriteNothing) {
   EXPECT_THAT(missing.err, HasSubstr((dir / "nosuch.json").string() + ": cannot read the grid file"));
 }
 
+// Found by fuzz_sweep_grid: a number too large for a double escaped the parser as the JSON
+// library's out_of_range (an "internal error", exit 2) instead of the one-line InputError.
+TEST(SweepCli, NumberOverflowInTheGridIsAOneLineError) {
+  const fs::path dir = temp("overflow");
+  const fs::path grid = write_grid(dir, "grid.json", R"({"model": "mobilenetv2", "arch": "ws16",
+    "dram_bytes_per_cycle": [8888e8888887]})");
+  const CliResult r = run_qarray("sweep " + grid.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "qarray: error: " + grid.string() + ": not valid JSON (number overflow parsing '8888e8888887')\n");
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
 TEST(SweepCli, ForeignTableInTheOutputFolderIsRefusedAndKept) {
   const fs::path dir = temp("foreign");
   const fs::path grid = write_grid(dir, "grid.json", kTinyGrid);
