@@ -24,6 +24,7 @@
 
 #include "app/commands.h"
 #include "app/energy_report.h"
+#include "app/report.h"
 #include "app/sim_output.h"
 #include "app/sweep_grid.h"
 #include "app/sweep_table.h"
@@ -259,6 +260,7 @@ void print_table(const SweepGrid& g, const SweepTable& t) {
 int sweep(const SweepFlags& f) {
   // Everything that can be wrong with the input is found before anything is written.
   const SweepGrid g = load_sweep_grid(f.grid);
+  check_output_dir(f.out, "--out");
   std::map<std::string, EnergyTable> tables;
   for (const std::string& name : g.energy_table) {
     try {

@@ -1,7 +1,9 @@
 #include "app/sim_output.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 
 #include "models/errors.h"
 #include "sim/simulator.h"
@@ -11,7 +13,18 @@ namespace qarray::cli {
 
 std::string arch_path(const std::string& name) {
   if (name.find('/') != std::string::npos || name.find(".json") != std::string::npos) return name;
-  return std::string(QARRAY_SOURCE_DIR) + "/configs/" + name + ".json";
+  const std::filesystem::path dir = std::filesystem::path(QARRAY_SOURCE_DIR) / "configs";
+  const std::filesystem::path file = dir / (name + ".json");
+  if (std::filesystem::is_regular_file(file)) return file.string();
+  std::vector<std::string> shipped;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".json") shipped.push_back(e.path().stem().string());
+  std::sort(shipped.begin(), shipped.end());
+  std::string list;
+  for (const std::string& s : shipped) list += (list.empty() ? "" : ", ") + s;
+  throw InputError("unknown architecture preset '" + name + "' (shipped presets: " + list +
+                   "; or give the path of an arch .json file)");
 }
 
 const char* const kCounterCsvColumns =

@@ -17,6 +17,7 @@
 namespace qarray::cli {
 
 // A preset name (configs/NAME.json of the source tree) or, if it has a '/' or ends in .json, a path.
+// An unknown preset name is an InputError naming it and listing the shipped presets.
 std::string arch_path(const std::string& name_or_file);
 
 // The per-layer counter columns, in this order, comma separated (no layer or kind):
