@@ -260,8 +260,7 @@ int run(const RunFlags& f) {
 }  // namespace
 
 std::string shipped_model(const std::string& name) {
-  if (name.find('/') != std::string::npos || name.find(".onnx") != std::string::npos) return name;
-  return std::string(QARRAY_SOURCE_DIR) + "/workloads/models/" + name + ".onnx";
+  return shipped_path(name, "workloads/models", ".onnx", "model");
 }
 
 Action add_run(CLI::App& app) {

@@ -11,21 +11,26 @@
 
 namespace qarray::cli {
 
-std::string arch_path(const std::string& name) {
-  if (name.find('/') != std::string::npos || name.find(".json") != std::string::npos) return name;
-  const std::filesystem::path dir = std::filesystem::path(QARRAY_SOURCE_DIR) / "configs";
-  const std::filesystem::path file = dir / (name + ".json");
-  if (std::filesystem::is_regular_file(file)) return file.string();
+std::string shipped_path(const std::string& name, const std::string& folder, const std::string& ext,
+                         const std::string& what) {
+  namespace fs = std::filesystem;
+  if (name.find('/') != std::string::npos || name.find(ext) != std::string::npos) return name;
+  const fs::path dir = fs::path(QARRAY_SOURCE_DIR) / folder;
+  const fs::path file = dir / (name + ext);
+  if (fs::is_regular_file(file)) return file.string();
+  if (fs::exists(name)) return name;  // a file or folder of that name here: the loader says what is wrong with it
   std::vector<std::string> shipped;
   std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-    if (e.path().extension() == ".json") shipped.push_back(e.path().stem().string());
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ext) shipped.push_back(e.path().stem().string());
   std::sort(shipped.begin(), shipped.end());
   std::string list;
   for (const std::string& s : shipped) list += (list.empty() ? "" : ", ") + s;
-  throw InputError("unknown architecture preset '" + name + "' (shipped presets: " + list +
-                   "; or give the path of an arch .json file)");
+  throw InputError("unknown " + what + " '" + name + "' (shipped: " + list + "; or give the path of a " + ext +
+                   " file)");
 }
+
+std::string arch_path(const std::string& name) { return shipped_path(name, "configs", ".json", "architecture preset"); }
 
 const char* const kCounterCsvColumns =
     "folds,total_cycles,latency_us,weight_load_cycles,compute_cycles,drain_cycles,stall_cycles,macs,"

@@ -16,8 +16,13 @@
 
 namespace qarray::cli {
 
-// A preset name (configs/NAME.json of the source tree) or, if it has a '/' or ends in .json, a path.
-// An unknown preset name is an InputError naming it and listing the shipped presets.
+// The file a command-line name stands for: `name` itself if it has a '/' or contains `ext`;
+// else FOLDER/NAME<ext> of the source tree if shipped; else `name` if such a file or folder
+// exists here; else InputError "unknown <what> 'name' (shipped: a, b; or give the path of a
+// <ext> file)".
+std::string shipped_path(const std::string& name, const std::string& folder, const std::string& ext,
+                         const std::string& what);
+// An architecture preset (configs/NAME.json) or an arch file, through shipped_path().
 std::string arch_path(const std::string& name_or_file);
 
 // The per-layer counter columns, in this order, comma separated (no layer or kind):

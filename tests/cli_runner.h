@@ -53,12 +53,12 @@ inline std::vector<std::string> csv_cells(const std::string& line) {
   return cells;
 }
 
-// The architecture presets of configs/ (file stems, sorted, comma separated), listed here
-// independently of the CLI's own listing.
-inline std::string shipped_presets() {
+// The shipped files of a source folder (stems of its `ext` files, sorted, comma separated), listed
+// here independently of the CLI's own listing: shipped("configs", ".json") are the arch presets.
+inline std::string shipped(const std::string& folder, const std::string& ext) {
   std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(QARRAY_SOURCE_DIR) + "/configs"))
-    if (e.path().extension() == ".json") names.push_back(e.path().stem().string());
+  for (const auto& e : std::filesystem::directory_iterator(std::string(QARRAY_SOURCE_DIR) + "/" + folder))
+    if (e.path().extension() == ext) names.push_back(e.path().stem().string());
   std::sort(names.begin(), names.end());
   std::string list;
   for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;

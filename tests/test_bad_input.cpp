@@ -79,6 +79,14 @@ TEST(BadInput, MissingEnergyTable) {
                "/nonexistent/table.csv: cannot open the energy table", out);
 }
 
+TEST(BadInput, UnknownShippedModel) {
+  const fs::path out = temp("unknown_model_out");
+  expect_error("run --model mobilenet --out " + out.string(),
+               "unknown model 'mobilenet' (shipped: " + testing::shipped("workloads/models", ".onnx") +
+                   "; or give the path of a .onnx file)",
+               out);
+}
+
 // --- truncated ----------------------------------------------------------------------------
 
 TEST(BadInput, TruncatedOnnxModel) {

@@ -98,8 +98,8 @@ TEST(SimRunCli, BadArchNamesTheFile) {
   EXPECT_EQ(r.err, "qarray: error: /nonexistent/arch.json: cannot open the architecture file\n");
   r = run_qarray("run --arch nosuchpreset --out " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "qarray: error: unknown architecture preset 'nosuchpreset' (shipped presets: " +
-                       testing::shipped_presets() + "; or give the path of an arch .json file)\n");
+  EXPECT_EQ(r.err, "qarray: error: unknown architecture preset 'nosuchpreset' (shipped: " +
+                       testing::shipped("configs", ".json") + "; or give the path of a .json file)\n");
 
   const fs::path bad = temp("bad.json");
   std::ofstream(bad) << "{\"array\": {\"rows\": 16}}";
