@@ -166,6 +166,20 @@ TEST(BadInput, OnnxAsArch) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+TEST(BadInput, JsonAsTensorProto) {
+  const fs::path out = temp("json_pb_out");
+  expect_error("infer resnet --input " + src("configs/ws16.json") + " --output " + (out / "y.pb").string(),
+               "'" + src("configs/ws16.json") + "' is not a valid TensorProto file (protobuf parse failed)", out);
+}
+
+TEST(BadInput, DirectoryAsGrid) {
+  const fs::path dir = temp("grid_folder.json");
+  fs::create_directories(dir);
+  const fs::path out = temp("dir_grid_out");
+  expect_error("sweep " + dir.string() + " --out " + out.string(), dir.string() + ": is a directory, not a grid file",
+               out);
+}
+
 // --- unsupported op -----------------------------------------------------------------------
 
 TEST(BadInput, UnsupportedOp) {
@@ -265,6 +279,12 @@ TEST(BadInput, FlagValueOfTheWrongType) {
   const CliResult r = run_qarray("run --images many");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "qarray: error: Could not convert: --images = many (qarray run --help lists the flags)\n");
+}
+
+TEST(BadInput, MissingRequiredArgument) {
+  const fs::path out = temp("required_out");
+  expect_error("infer --output " + (out / "y.pb").string(), "--input is required (qarray infer --help lists the flags)",
+               out);
 }
 
 // --- unwritable --out ---------------------------------------------------------------------

@@ -224,7 +224,8 @@ TEST(SweepCli, BadGridFilesAreOneLineErrorsAndWriteNothing) {
   }
   const CliResult missing = run_qarray("sweep " + (dir / "nosuch.json").string() + " --out " + (dir / "o").string());
   EXPECT_EQ(missing.status, 1);
-  EXPECT_THAT(missing.err, HasSubstr((dir / "nosuch.json").string() + ": cannot read the grid file"));
+  EXPECT_EQ(missing.err, "qarray: error: " + (dir / "nosuch.json").string() + ": cannot read the grid file\n");
+  EXPECT_FALSE(fs::exists(dir / "o"));
 }
 
 // Found by fuzz_sweep_grid: a number too large for a double escaped the parser as the JSON
