@@ -160,7 +160,8 @@ TEST(EnergyRunCli, MalformedAndNegativeTableRowsNameFileRowColumn) {
   CliResult r = run_qarray("run --images 64 --energy-table " + (dir / "neg.csv").string() + " --out " + out.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(testing::one_line(r.err)) << r.err;
-  EXPECT_THAT(r.err, HasSubstr((dir / "neg.csv").string() + ": row 14 (line 18), column 'value': -64 is negative"));
+  EXPECT_EQ(r.err, "qarray: error: " + (dir / "neg.csv").string() +
+                       ": row 14 (line 18), column 'value': -64 is negative (costs are >= 0)\n");
   r = run_qarray("run --images 64 --energy-table " + (dir / "bad.csv").string() + " --out " + out.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(testing::one_line(r.err)) << r.err;

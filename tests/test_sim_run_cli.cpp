@@ -114,14 +114,15 @@ TEST(SimRunCli, MismatchedWidthsAreOneLineErrors) {
   const fs::path out = temp("widths");
   CliResult r = run_qarray("run --acc-bits 24 --sim-images 2 --out " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.err, HasSubstr("qarray: error: --arch ws16 ("));
-  EXPECT_THAT(r.err, HasSubstr("configs/ws16.json): acc_bits 32 but the network accumulates in 24 bits; they must "
-                               "be equal"));
+  const std::string configs = std::string(QARRAY_SOURCE_DIR) + "/configs/";
+  EXPECT_EQ(r.err, "qarray: error: --arch ws16 (" + configs +
+                       "ws16.json): acc_bits 32 but the network accumulates in 24 bits; they must be equal\n");
   EXPECT_TRUE(testing::one_line(r.err)) << r.err;
 
   r = run_qarray("run --weight-bits 12 --arch edge8 --out " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.err, HasSubstr("configs/edge8.json): weight_bits 8 is narrower than the network's 12-bit weights"));
+  EXPECT_EQ(r.err, "qarray: error: --arch edge8 (" + configs +
+                       "edge8.json): weight_bits 8 is narrower than the network's 12-bit weights\n");
   EXPECT_TRUE(testing::one_line(r.err)) << r.err;
 
   r = run_qarray("run --act-bits 10 --out " + out.string());
@@ -135,7 +136,8 @@ TEST(SimRunCli, SimImagesBeyondTheEvaluatedOnesAreRejected) {
   const fs::path out = temp("too_many");
   const CliResult r = run_qarray("run --images 4 --sim-images 5 --out " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.err, HasSubstr("--sim-images 5 exceeds --images 4"));
+  EXPECT_EQ(r.err, "qarray: error: --sim-images 5 exceeds --images 4 (the simulated images are checked against "
+                   "golden's predictions)\n");
   EXPECT_FALSE(fs::exists(out));
 }
 
