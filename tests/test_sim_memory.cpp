@@ -37,7 +37,13 @@ ArchConfig arch8(double bytes_per_cycle, int64_t latency) {
   return a;
 }
 
-LayerCounters run(const Fc& f, const ArchConfig& a) { return simulate_layer(f.net, 0, f.x, a).counters; }
+// The stalls here are DRAM's alone: these buffers' ports keep up (tests/test_sim_sram.cpp).
+LayerCounters run(const Fc& f, const ArchConfig& a) {
+  const LayerCounters k = simulate_layer(f.net, 0, f.x, a).counters;
+  EXPECT_EQ(k.sram_stall_cycles, 0);
+  EXPECT_EQ(k.dram_stall_cycles, k.stall_cycles);
+  return k;
+}
 
 // K = 32 on 8 rows: 4 folds, each loading a new 8 x 64 input tile (512 B) and 8 x 8 weight tile
 // (64 B); each fold computes T = 2*8 + 8 + 64 - 2 = 86 cycles; the 64 x 8 output (512 B) is
