@@ -380,6 +380,30 @@ TEST(SramPresets, ShippedPresetsKeepUpWithTheirArraysOnEveryDataflow) {
       EXPECT_EQ(k.sram_stall_cycles, 0) << preset << " " << dataflow_name(df);
       EXPECT_EQ(k.dma.stall, 0) << preset << " " << dataflow_name(df);
     }
+  // Their FP32 twins (4-byte operands in the same buffers): ws16's and ws32's words still hold a
+  // whole 16- or 32-operand vector across their 4 banks. gemmini16 (2 banks of 16 bytes) needs 2
+  // cycles per 16-input vector and per 16-weight row (64 bytes), 1 for the last k tile's 8 inputs
+  // and the last column tile's 8 weights (K = 216 = 13 x 16 + 8, OC = 40 = 16 + 16 + 8): 2 x 216
+  // preload rows and 13 x 3 folds of 144 vectors. edge8 (2 banks of 8 bytes): every 8-operand
+  // vector and row is 32 bytes, 2 cycles: 5 x 216 rows and 27 x 5 folds of 144 vectors.
+  for (auto [preset, stall] : {std::pair<const char*, int64_t>{"ws16", 0}, {"ws32", 0},
+                               {"gemmini16", 2 * 216 + 39 * 144}, {"edge8", 5 * 216 + 135 * 144}}) {
+    ArchConfig a = load_arch_config(std::string(QARRAY_SOURCE_DIR) + "/configs/" + preset + ".json");
+    a.operands = OperandMode::Fp32;
+    EXPECT_EQ(simulate_layer(net, 0, x, a).counters.sram_stall_cycles, stall) << preset;
+  }
+}
+
+TEST(SramPresets, AWiderArrayThanThePresetsBuffersIsSramBound) {
+  // ws16 with 64 columns: a row of 64 sums is 256 bytes, 4 accumulator words: written in one
+  // cycle on the first k fold, read-modify-written in two after it (8 words over 4 banks).
+  ArchConfig a = load_arch_config(std::string(QARRAY_SOURCE_DIR) + "/configs/ws16.json");
+  a.cols = 64;
+  const Fc f = fc(32, 64, 30);
+  const LayerCounters k = run(f, a).counters;
+  EXPECT_EQ(k.folds, 2);
+  EXPECT_EQ(k.sram_stall_cycles, 30);
+  EXPECT_EQ(k.ofmap.cycles.stall, 30);
 }
 
 // ---- Vector layers on the post-processing unit ----
