@@ -9,24 +9,14 @@
 #include "sim/post_processing.h"
 #include "sim/simulator.h"
 #include "sim/stimulus.h"
+#include "tests/sim_fixtures.h"
 
 namespace qarray {
 namespace {
 
 // An fc layer of K inputs and OC outputs on P images: K x OC weights, P vectors.
-struct Fc {
-  Network net;
-  IntTensor x;
-};
-Fc fc(int64_t k, int64_t oc, int64_t p) {
-  LayerSpec s;
-  s.kind = LayerKind::Fc;
-  s.channels = k;
-  s.filters = oc;
-  Fc f{random_layer_network(s, 8, 8, 32, 1), {}};
-  f.x = random_input(f.net, p, 2);
-  return f;
-}
+using Fc = testing::FcLayer;
+Fc fc(int64_t k, int64_t oc, int64_t p) { return testing::fc_layer(k, oc, p, 1); }
 
 ArchConfig arch8(double bytes_per_cycle, int64_t latency) {
   ArchConfig a;

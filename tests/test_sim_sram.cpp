@@ -12,6 +12,7 @@
 #include "sim/simulator.h"
 #include "sim/sram.h"
 #include "sim/stimulus.h"
+#include "tests/sim_fixtures.h"
 
 namespace qarray {
 namespace {
@@ -88,19 +89,8 @@ TEST(SramPorts, AGatherTakesItsBusiestBank) {
 
 // ---- The array's edge on the SRAM ports ----
 
-struct Fc {
-  Network net;
-  IntTensor x;
-};
-Fc fc(int64_t k, int64_t oc, int64_t p) {
-  LayerSpec s;
-  s.kind = LayerKind::Fc;
-  s.channels = k;
-  s.filters = oc;
-  Fc f{random_layer_network(s, 8, 8, 32, 3), {}};
-  f.x = random_input(f.net, p, 4);
-  return f;
-}
+using Fc = testing::FcLayer;
+Fc fc(int64_t k, int64_t oc, int64_t p) { return testing::fc_layer(k, oc, p, 3); }
 
 // 8x8, 8-bit operands, 32-bit sums; buffers whose ports keep up with every edge (16-byte input
 // and weight words, 64-byte accumulator words, 4 banks, 1 port); a fast DRAM.
