@@ -3,7 +3,7 @@
 //   qarray_bench_sim layer DIM   a compute-bound 3x3 conv 64->64 on 56x56 on a DIM x DIM ws array
 //   qarray_bench_sim network     one MobileNetV2 image on the ws16 preset
 // Prints one line of key=value pairs: simulated cycles and MACs, wall and CPU seconds of the cycle
-// model, wall seconds of the golden executor on the same work, peak resident memory in KiB.
+// model and of the golden executor on the same work, peak resident memory in KiB.
 #include <sys/resource.h>
 #include <time.h>
 
@@ -25,13 +25,6 @@
 namespace qarray {
 namespace {
 
-template <typename F>
-double seconds(F&& f) {
-  const auto t0 = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
 // CPU seconds of this process so far: on a shared machine the wall time also counts the time
 // the core served other processes; the CPU time does not.
 double cpu_seconds() {
@@ -40,11 +33,26 @@ double cpu_seconds() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-// Golden is fast: the best of five runs.
+struct Seconds {
+  double wall = 0.0, cpu = 0.0;
+};
+
 template <typename F>
-double best_seconds(F&& f) {
-  double best = 1e30;
-  for (int i = 0; i < 5; ++i) best = std::min(best, seconds(f));
+Seconds timed(F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const double c0 = cpu_seconds();
+  f();
+  return {std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), cpu_seconds() - c0};
+}
+
+// Golden is fast: the best of five runs (wall and CPU each).
+template <typename F>
+Seconds best_seconds(F&& f) {
+  Seconds best{1e30, 1e30};
+  for (int i = 0; i < 5; ++i) {
+    const Seconds t = timed(f);
+    best = {std::min(best.wall, t.wall), std::min(best.cpu, t.cpu)};
+  }
   return best;
 }
 
@@ -86,17 +94,16 @@ void layer_case(int32_t dim) {
   simulate_layer(random_layer_network(LayerSpec{}, 8, 8, 32, 3), 0,  // elaborates the SystemC kernel
                  random_input(random_layer_network(LayerSpec{}, 8, 8, 32, 3), 1, 4), arch);
   SimResult r;
-  const double cpu0 = cpu_seconds();
-  const double sim_s = seconds([&] { r = simulate_layer(net, 0, x, arch); });
-  const double cpu_s = cpu_seconds() - cpu0;
+  const Seconds sim = timed([&] { r = simulate_layer(net, 0, x, arch); });
   const GoldenExecutor golden(net);
   IntTensor want;
-  const double golden_s = best_seconds([&] { want = golden.run_layer(0, {&x}); });
+  const Seconds gold = best_seconds([&] { want = golden.run_layer(0, {&x}); });
   if (want.data != r.output.data) throw Error("the cycle model differs from golden");
   if (r.counters.sram_stall_cycles != 0) throw Error("the compute-bound case waits for SRAM ports");
-  std::printf("case=layer dim=%d cycles=%lld stall=%lld macs=%lld sim_s=%.6f cpu_s=%.6f golden_s=%.6f rss_kib=%ld\n",
+  std::printf("case=layer dim=%d cycles=%lld stall=%lld macs=%lld sim_s=%.6f cpu_s=%.6f golden_s=%.6f "
+              "golden_cpu_s=%.6f rss_kib=%ld\n",
               dim, static_cast<long long>(r.counters.total_cycles), static_cast<long long>(r.counters.stall_cycles),
-              static_cast<long long>(r.counters.macs), sim_s, cpu_s, golden_s, peak_rss_kib());
+              static_cast<long long>(r.counters.macs), sim.wall, sim.cpu, gold.wall, gold.cpu, peak_rss_kib());
 }
 
 void network_case() {
@@ -107,17 +114,16 @@ void network_case() {
   const GoldenExecutor golden(net);
   const IntTensor x = golden.quantize_input(test.batch(0, 1));
   NetworkSimResult r;
-  const double cpu0 = cpu_seconds();
-  const double sim_s = seconds([&] { r = simulate_network(net, x, arch); });
-  const double cpu_s = cpu_seconds() - cpu0;
+  const Seconds sim = timed([&] { r = simulate_network(net, x, arch); });
   IntTensor want;
-  const double golden_s = best_seconds([&] { want = golden.run(x); });
+  const Seconds gold = best_seconds([&] { want = golden.run(x); });
   if (want.data != r.output.data) throw Error("the cycle model differs from golden");
   std::printf("case=network layers=%zu cycles=%lld stall=%lld macs=%lld sim_s=%.6f cpu_s=%.6f golden_s=%.6f "
-              "rss_kib=%ld\n",
+              "golden_cpu_s=%.6f rss_kib=%ld\n",
               r.layers.size(), static_cast<long long>(total(r.layers, &LayerCounters::total_cycles)),
               static_cast<long long>(total(r.layers, &LayerCounters::stall_cycles)),
-              static_cast<long long>(total(r.layers, &LayerCounters::macs)), sim_s, cpu_s, golden_s, peak_rss_kib());
+              static_cast<long long>(total(r.layers, &LayerCounters::macs)), sim.wall, sim.cpu, gold.wall, gold.cpu,
+              peak_rss_kib());
 }
 
 }  // namespace
