@@ -1,6 +1,7 @@
 // Benchmark of the cycle model (not a test; bench/sim runs it and prints the table). One case per
 // process, so the peak memory (ru_maxrss) is that case's:
-//   qarray_bench_sim layer DIM   a compute-bound 3x3 conv 64->64 on 56x56 on a DIM x DIM ws array
+//   qarray_bench_sim layer DIM [DF]   a compute-bound 3x3 conv 64->64 on 56x56 on a DIM x DIM array
+//                                      (dataflow DF: ws, the default, is or os)
 //   qarray_bench_sim network     one MobileNetV2 image on the ws16 preset
 // Prints one line of key=value pairs: simulated cycles and MACs, wall and CPU seconds of the cycle
 // model and of the golden executor on the same work, peak resident memory in KiB.
@@ -81,14 +82,15 @@ ArchConfig compute_bound(int32_t dim) {
   return a;
 }
 
-void layer_case(int32_t dim) {
+void layer_case(int32_t dim, Dataflow df) {
   LayerSpec s;
   s.name = "conv3x3_64x64_56";
   s.ifmap_h = s.ifmap_w = 56;
   s.filter_h = s.filter_w = 3;
   s.channels = s.filters = 64;
   s.pad = 1;
-  const ArchConfig arch = compute_bound(dim);
+  ArchConfig arch = compute_bound(dim);
+  arch.dataflow = df;
   const Network net = random_layer_network(s, 8, 8, 32, 1);
   const IntTensor x = random_input(net, 1, 2);
   simulate_layer(random_layer_network(LayerSpec{}, 8, 8, 32, 3), 0,  // elaborates the SystemC kernel
@@ -100,9 +102,9 @@ void layer_case(int32_t dim) {
   const Seconds gold = best_seconds([&] { want = golden.run_layer(0, {&x}); });
   if (want.data != r.output.data) throw Error("the cycle model differs from golden");
   if (r.counters.sram_stall_cycles != 0) throw Error("the compute-bound case waits for SRAM ports");
-  std::printf("case=layer dim=%d cycles=%lld stall=%lld macs=%lld sim_s=%.6f cpu_s=%.6f golden_s=%.6f "
+  std::printf("case=layer dim=%d dataflow=%s cycles=%lld stall=%lld macs=%lld sim_s=%.6f cpu_s=%.6f golden_s=%.6f "
               "golden_cpu_s=%.6f rss_kib=%ld\n",
-              dim, static_cast<long long>(r.counters.total_cycles), static_cast<long long>(r.counters.stall_cycles),
+              dim, dataflow_name(df), static_cast<long long>(r.counters.total_cycles), static_cast<long long>(r.counters.stall_cycles),
               static_cast<long long>(r.counters.macs), sim.wall, sim.cpu, gold.wall, gold.cpu, peak_rss_kib());
 }
 
@@ -132,12 +134,15 @@ void network_case() {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   try {
-    if (mode == "layer" && argc == 3) {
-      qarray::layer_case(std::atoi(argv[2]));
+    const std::string df = argc > 3 ? argv[3] : "ws";
+    if (mode == "layer" && (argc == 3 || (argc == 4 && (df == "ws" || df == "is" || df == "os")))) {
+      qarray::layer_case(std::atoi(argv[2]), df == "is"   ? qarray::Dataflow::InputStationary
+                                             : df == "os" ? qarray::Dataflow::OutputStationary
+                                                          : qarray::Dataflow::WeightStationary);
     } else if (mode == "network" && argc == 2) {
       qarray::network_case();
     } else {
-      std::fprintf(stderr, "usage: qarray_bench_sim layer DIM | network\n");
+      std::fprintf(stderr, "usage: qarray_bench_sim layer DIM [ws|is|os] | network\n");
       return 2;
     }
   } catch (const std::exception& e) {
