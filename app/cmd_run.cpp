@@ -38,6 +38,7 @@ struct RunFlags {
   int threads = 2;
   std::string out = "out/run";
   std::string arch = "ws16";
+  ArchOverrides arch_overrides;
   int64_t sim_images = 8;
   std::string energy_table = "horowitz45";
 };
@@ -55,23 +56,25 @@ void print_sim(const Network& net, const ArchConfig& arch, const SimImages& s) {
               arch.acc_bits, arch.clock_mhz, static_cast<long long>(s.images));
   int w = 17;
   for (const Layer& l : net.layers) w = std::max(w, static_cast<int>(l.name.size()));
-  std::printf("%-*s %-9s %10s %9s %9s %6s %8s\n", w, "layer (per image)", "kind", "MACs", "cycles", "us", "util%",
-              "stall");
+  std::printf("%-*s %-9s %10s %9s %9s %6s %8s %8s\n", w, "layer (per image)", "kind", "MACs", "cycles", "us",
+              "util%", "DRAM st", "SRAM st");
   LayerCounters t;
   for (size_t i = 0; i < s.layers.size(); ++i) {
     const LayerCounters& k = s.layers[i];
-    std::printf("%-*s %-9s %10lld %9lld %9.3f %6.2f %8lld\n", w, net.layers[i].name.c_str(),
+    std::printf("%-*s %-9s %10lld %9lld %9.3f %6.2f %8lld %8lld\n", w, net.layers[i].name.c_str(),
                 layer_kind_name(net.layers[i].kind), static_cast<long long>(k.macs),
                 static_cast<long long>(k.total_cycles), k.total_cycles / arch.clock_mhz, 100.0 * k.pe_utilization,
-                static_cast<long long>(k.stall_cycles));
+                static_cast<long long>(k.dram_stall_cycles), static_cast<long long>(k.sram_stall_cycles));
     t.macs += k.macs;
     t.total_cycles += k.total_cycles;
-    t.stall_cycles += k.stall_cycles;
+    t.dram_stall_cycles += k.dram_stall_cycles;
+    t.sram_stall_cycles += k.sram_stall_cycles;
   }
   const double util = t.total_cycles ? static_cast<double>(t.macs) / (t.total_cycles * arch.rows * arch.cols) : 0.0;
   const double us = t.total_cycles / arch.clock_mhz;
-  std::printf("%-*s %-9s %10lld %9lld %9.3f %6.2f %8lld\n", w, "total", "", static_cast<long long>(t.macs),
-              static_cast<long long>(t.total_cycles), us, 100.0 * util, static_cast<long long>(t.stall_cycles));
+  std::printf("%-*s %-9s %10lld %9lld %9.3f %6.2f %8lld %8lld\n", w, "total", "", static_cast<long long>(t.macs),
+              static_cast<long long>(t.total_cycles), us, 100.0 * util, static_cast<long long>(t.dram_stall_cycles),
+              static_cast<long long>(t.sram_stall_cycles));
   std::printf("per image (batch 1, layers in sequence): %lld cycles, %.3f us, %.0f images/s; %lld images one after "
               "another: %.3f us; simulated in %.2f s\n",
               static_cast<long long>(t.total_cycles), us, 1e6 / us, static_cast<long long>(s.images),
@@ -103,7 +106,7 @@ void write_layers_csv(const std::string& path, const Network& net, const ArchCon
 }
 
 nlohmann::json sim_json(const Network& net, const ArchConfig& arch, const std::string& path, const SimImages& s) {
-  int64_t cycles = 0, macs = 0, stalls = 0;
+  int64_t cycles = 0, macs = 0, stalls = 0, dram_stalls = 0, sram_stalls = 0;
   nlohmann::json layers = nlohmann::json::array();
   for (size_t i = 0; i < s.layers.size(); ++i) {
     nlohmann::json row = counters_json(s.layers[i], arch.clock_mhz);
@@ -113,6 +116,8 @@ nlohmann::json sim_json(const Network& net, const ArchConfig& arch, const std::s
     cycles += s.layers[i].total_cycles;
     macs += s.layers[i].macs;
     stalls += s.layers[i].stall_cycles;
+    dram_stalls += s.layers[i].dram_stall_cycles;
+    sram_stalls += s.layers[i].sram_stall_cycles;
   }
   return {{"arch",
            {{"name", arch.name}, {"path", path}, {"rows", arch.rows}, {"cols", arch.cols},
@@ -123,7 +128,7 @@ nlohmann::json sim_json(const Network& net, const ArchConfig& arch, const std::s
           {"seconds", s.seconds},
           {"per_image",
            {{"total_cycles", cycles}, {"latency_us", cycles / arch.clock_mhz}, {"macs", macs},
-            {"stall_cycles", stalls},
+            {"stall_cycles", stalls}, {"dram_stall_cycles", dram_stalls}, {"sram_stall_cycles", sram_stalls},
             {"pe_utilization", cycles ? static_cast<double>(macs) / (cycles * arch.rows * arch.cols) : 0.0}}},
           {"layers", layers}};
 }
@@ -148,7 +153,7 @@ int run(const RunFlags& f) {
                      " (the simulated images are checked against golden's predictions)");
   check_output_dir(f.out, "--out");
   const std::string arch_file = arch_path(f.arch);
-  const ArchConfig arch = load_arch_config(arch_file);
+  const ArchConfig arch = load_arch(f.arch, f.arch_overrides);
   const EnergyTable table = load_energy_table(f.energy_table);
   // Errors about the design name the flag as given and the file a preset resolved to.
   const std::string arch_where = "--arch " + f.arch + (f.arch == arch_file ? "" : " (" + arch_file + ")");
@@ -275,6 +280,7 @@ Action add_run(CLI::App& app) {
   app.add_option("--out", f->out, "Output directory (report.json, layers.csv, workloads/)")->capture_default_str();
   app.add_option("--arch", f->arch, "Architecture file, or a preset in configs/ (ws16, gemmini16, ws32, edge8)")
       ->capture_default_str();
+  add_arch_override_flags(app, f->arch_overrides);
   app.add_option("--sim-images", f->sim_images,
                  "First N test images to run on the cycle model, checked against golden (0 = none)")
       ->capture_default_str();

@@ -19,8 +19,7 @@ namespace {
 
 struct SimLayerFlags {
   std::string arch = "ws16";
-  std::string dataflow;
-  std::optional<int32_t> rows, cols;
+  ArchOverrides overrides;
   std::string topology;
   std::string kind = "conv";
   LayerSpec spec;
@@ -30,22 +29,8 @@ struct SimLayerFlags {
   std::string csv;
 };
 
-ArchConfig resolve_arch(const SimLayerFlags& f) {
-  ArchConfig a = load_arch_config(arch_path(f.arch));
-  if (!f.dataflow.empty()) {
-    if (f.dataflow == "ws") a.dataflow = Dataflow::WeightStationary;
-    else if (f.dataflow == "is") a.dataflow = Dataflow::InputStationary;
-    else if (f.dataflow == "os") a.dataflow = Dataflow::OutputStationary;
-    else throw InputError("--dataflow: unknown dataflow '" + f.dataflow + "' (expected ws, os or is)");
-  }
-  if (f.rows) a.rows = *f.rows;
-  if (f.cols) a.cols = *f.cols;
-  a.validate(arch_path(f.arch) + " with the command-line overrides");
-  return a;
-}
-
 int sim_layer(const SimLayerFlags& f) {
-  const ArchConfig arch = resolve_arch(f);
+  const ArchConfig arch = load_arch(f.arch, f.overrides);
   std::vector<LayerSpec> specs;
   if (!f.topology.empty()) {
     specs = load_topology_csv(f.topology);
@@ -74,9 +59,9 @@ int sim_layer(const SimLayerFlags& f) {
   std::printf("arch %s: %dx%d %s, W%dA%d, %d-bit accumulators, %.0f MHz; batch %lld, seed %u\n",
               arch.name.c_str(), arch.rows, arch.cols, dataflow_name(arch.dataflow), wb, ab, arch.acc_bits,
               arch.clock_mhz, static_cast<long long>(f.batch), f.seed);
-  std::printf("%-14s %-9s %6s %10s %10s %7s %12s %9s %9s %6s %11s %11s %12s  %s\n", "layer", "kind", "folds",
-              "cycles", "us", "util%", "MACs", "preload", "compute", "stall", "ifmap_rd", "weight_rd",
-              "dram_bytes", "golden");
+  std::printf("%-14s %-9s %6s %10s %10s %7s %12s %9s %9s %8s %8s %11s %11s %12s  %s\n", "layer", "kind",
+              "folds", "cycles", "us", "util%", "MACs", "preload", "compute", "dram_st", "sram_st", "ifmap_rd",
+              "weight_rd", "dram_bytes", "golden");
   int64_t total_cycles = 0, total_macs = 0;
   for (size_t i = 0; i < specs.size(); ++i) {
     const LayerSpec& s = specs[i];
@@ -89,11 +74,12 @@ int sim_layer(const SimLayerFlags& f) {
       if (r.output.data[j] != want.data[j]) first_bad = j;
     const LayerCounters& k = r.counters;
     const double us = static_cast<double>(k.total_cycles) / arch.clock_mhz;
-    std::printf("%-14s %-9s %6lld %10lld %10.3f %7.2f %12lld %9lld %9lld %6lld %11lld %11lld %12lld  %s\n",
+    std::printf("%-14s %-9s %6lld %10lld %10.3f %7.2f %12lld %9lld %9lld %8lld %8lld %11lld %11lld %12lld  %s\n",
                 s.name.c_str(), layer_kind_name(s.kind), static_cast<long long>(k.folds),
                 static_cast<long long>(k.total_cycles), us, 100.0 * k.pe_utilization,
                 static_cast<long long>(k.macs), static_cast<long long>(k.weight_load_cycles),
-                static_cast<long long>(k.compute_cycles), static_cast<long long>(k.stall_cycles),
+                static_cast<long long>(k.compute_cycles), static_cast<long long>(k.dram_stall_cycles),
+                static_cast<long long>(k.sram_stall_cycles),
                 static_cast<long long>(k.ifmap.reads), static_cast<long long>(k.weight.reads),
                 static_cast<long long>(k.dram_read_bytes + k.dram_write_bytes), first_bad < 0 ? "bit-exact" : "MISMATCH");
     if (csv.is_open()) {
@@ -122,9 +108,7 @@ Action add_sim_layer(CLI::App& app) {
   auto f = std::make_shared<SimLayerFlags>();
   app.add_option("--arch", f->arch, "Architecture file, or a preset in configs/ (ws16, gemmini16, ws32, edge8)")
       ->capture_default_str();
-  app.add_option("--dataflow", f->dataflow, "Override the dataflow: ws, is or os");
-  app.add_option("--rows", f->rows, "Override the array rows (1-256)");
-  app.add_option("--cols", f->cols, "Override the array columns (1-256)");
+  add_arch_override_flags(app, f->overrides);
   auto* topo = app.add_option("--topology", f->topology,
                               "Topology CSV: name, ifmap h, ifmap w, filter h, filter w, channels, filters, stride[, kind]");
   app.add_option("--kind", f->kind, "conv, depthwise or fc")->capture_default_str()->excludes(topo);

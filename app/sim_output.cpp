@@ -32,11 +32,43 @@ std::string shipped_path(const std::string& name, const std::string& folder, con
 
 std::string arch_path(const std::string& name) { return shipped_path(name, "configs", ".json", "architecture preset"); }
 
+void add_arch_override_flags(CLI::App& app, ArchOverrides& o) {
+  app.add_option("--dataflow", o.dataflow, "Override the --arch dataflow: ws, is or os");
+  app.add_option("--rows", o.rows, "Override the --arch array rows (1-256)");
+  app.add_option("--cols", o.cols, "Override the --arch array columns (1-256)");
+}
+
+ArchConfig load_arch(const std::string& name_or_file, const ArchOverrides& o) {
+  const std::string path = arch_path(name_or_file);
+  ArchConfig a = load_arch_config(path);
+  if (!o.dataflow.empty()) {
+    if (o.dataflow == "ws") a.dataflow = Dataflow::WeightStationary;
+    else if (o.dataflow == "is") a.dataflow = Dataflow::InputStationary;
+    else if (o.dataflow == "os") a.dataflow = Dataflow::OutputStationary;
+    else throw InputError("--dataflow: unknown dataflow '" + o.dataflow + "' (expected ws, os or is)");
+  }
+  if (o.rows) a.rows = *o.rows;
+  if (o.cols) a.cols = *o.cols;
+  a.validate(path + " with the command-line overrides");
+  return a;
+}
+
 const char* const kCounterCsvColumns =
     "folds,total_cycles,latency_us,weight_load_cycles,compute_cycles,drain_cycles,stall_cycles,macs,"
-    "pe_utilization,ifmap_reads,weight_reads,ofmap_reads,ofmap_writes,dram_read_bytes,dram_write_bytes";
+    "pe_utilization,ifmap_reads,weight_reads,ofmap_reads,ofmap_writes,dram_read_bytes,dram_write_bytes,"
+    "dram_stall_cycles,sram_stall_cycles,ifmap_fill_writes,weight_fill_writes,ofmap_drain_reads,"
+    "array_busy_cycles,array_stall_cycles,array_idle_cycles,ppu_busy_cycles,ppu_stall_cycles,ppu_idle_cycles,"
+    "dma_busy_cycles,dma_stall_cycles,dma_idle_cycles,ifmap_busy_cycles,ifmap_stall_cycles,ifmap_idle_cycles,"
+    "weight_busy_cycles,weight_stall_cycles,weight_idle_cycles,ofmap_busy_cycles,ofmap_stall_cycles,"
+    "ofmap_idle_cycles";
 
 namespace {
+
+// The units of the per-unit cycle columns, in column order.
+std::vector<std::pair<const char*, const UnitCycles*>> units(const LayerCounters& k) {
+  return {{"array", &k.array},          {"ppu", &k.post_processing},    {"dma", &k.dma},
+          {"ifmap", &k.ifmap.cycles}, {"weight", &k.weight.cycles}, {"ofmap", &k.ofmap.cycles}};
+}
 
 // The shortest text that reads back as exactly `v` (as the JSON writer prints it), so the CSV
 // holds the same numbers as the report.
@@ -52,11 +84,14 @@ void write_counter_csv(std::ostream& out, const LayerCounters& k, double clock_m
   out << k.folds << "," << k.total_cycles << "," << shortest(k.total_cycles / clock_mhz) << ","
       << k.weight_load_cycles << "," << k.compute_cycles << "," << k.drain_cycles << "," << k.stall_cycles << ","
       << k.macs << "," << shortest(k.pe_utilization) << "," << k.ifmap.reads << "," << k.weight.reads << "," << k.ofmap.reads << ","
-      << k.ofmap.writes << "," << k.dram_read_bytes << "," << k.dram_write_bytes;
+      << k.ofmap.writes << "," << k.dram_read_bytes << "," << k.dram_write_bytes << "," << k.dram_stall_cycles << ","
+      << k.sram_stall_cycles << "," << k.ifmap.fill_writes << "," << k.weight.fill_writes << ","
+      << k.ofmap.drain_reads;
+  for (const auto& [name, u] : units(k)) out << "," << u->busy << "," << u->stall << "," << u->idle;
 }
 
 nlohmann::json counters_json(const LayerCounters& k, double clock_mhz) {
-  return {{"folds", k.folds},
+  nlohmann::json j = {{"folds", k.folds},
           {"total_cycles", k.total_cycles},
           {"latency_us", k.total_cycles / clock_mhz},
           {"weight_load_cycles", k.weight_load_cycles},
@@ -70,13 +105,34 @@ nlohmann::json counters_json(const LayerCounters& k, double clock_mhz) {
           {"ofmap_reads", k.ofmap.reads},
           {"ofmap_writes", k.ofmap.writes},
           {"dram_read_bytes", k.dram_read_bytes},
-          {"dram_write_bytes", k.dram_write_bytes}};
+          {"dram_write_bytes", k.dram_write_bytes},
+          {"dram_stall_cycles", k.dram_stall_cycles},
+          {"sram_stall_cycles", k.sram_stall_cycles},
+          {"ifmap_fill_writes", k.ifmap.fill_writes},
+          {"weight_fill_writes", k.weight.fill_writes},
+          {"ofmap_drain_reads", k.ofmap.drain_reads}};
+  for (const auto& [name, u] : units(k)) {
+    const std::string unit = name;
+    j[unit + "_busy_cycles"] = u->busy;
+    j[unit + "_stall_cycles"] = u->stall;
+    j[unit + "_idle_cycles"] = u->idle;
+  }
+  nlohmann::json& banks = j["sram_banks"];
+  for (const auto& [name, b] : {std::pair<const char*, const BufferCounters*>{"ifmap", &k.ifmap},
+                                {"weight", &k.weight}, {"ofmap", &k.ofmap}}) {
+    nlohmann::json& list = banks[name] = nlohmann::json::array();
+    for (const BankCounters& c : b->banks)
+      list.push_back({{"reads", c.reads}, {"writes", c.writes}, {"fill_writes", c.fill_writes},
+                      {"drain_reads", c.drain_reads}});
+  }
+  return j;
 }
 
 namespace {
 
 bool same_timing(const LayerCounters& a, const LayerCounters& b) {
-  return a.total_cycles == b.total_cycles && a.stall_cycles == b.stall_cycles && a.macs == b.macs &&
+  return a.total_cycles == b.total_cycles && a.stall_cycles == b.stall_cycles &&
+         a.sram_stall_cycles == b.sram_stall_cycles && a.macs == b.macs &&
          a.dram_read_bytes == b.dram_read_bytes && a.dram_write_bytes == b.dram_write_bytes;
 }
 

@@ -1,9 +1,11 @@
-// Cycle-model output shared by `run` and `sim-layer`: the --arch resolver, the counter columns of
-// their CSV files (and the same fields as JSON), and run's check of test images on the cycle
-// model against the golden executor.
+// Cycle-model output shared by `run` and `sim-layer`: the --arch resolver and its overrides, the
+// counter columns of their CSV files (and the same fields as JSON), and run's check of test
+// images on the cycle model against the golden executor.
 #pragma once
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -25,15 +27,28 @@ std::string shipped_path(const std::string& name, const std::string& folder, con
 // An architecture preset (configs/NAME.json) or an arch file, through shipped_path().
 std::string arch_path(const std::string& name_or_file);
 
+// --dataflow, --rows, --cols: command-line overrides of the --arch file (run, sim-layer).
+struct ArchOverrides {
+  std::string dataflow;
+  std::optional<int32_t> rows, cols;
+};
+void add_arch_override_flags(CLI::App& app, ArchOverrides& overrides);
+// Loads --arch (a preset or a file) and applies the overrides; InputError naming the flag, or the
+// file and the key ("<file> with the command-line overrides: array.rows: ...").
+ArchConfig load_arch(const std::string& name_or_file, const ArchOverrides& overrides);
+
 // The per-layer counter columns, in this order, comma separated (no layer or kind):
 // folds,total_cycles,latency_us,weight_load_cycles,compute_cycles,drain_cycles,stall_cycles,
 // macs,pe_utilization,ifmap_reads,weight_reads,ofmap_reads,ofmap_writes,dram_read_bytes,
-// dram_write_bytes. latency_us = total_cycles / clock_mhz.
+// dram_write_bytes,dram_stall_cycles,sram_stall_cycles,ifmap_fill_writes,weight_fill_writes,
+// ofmap_drain_reads, then {array,ppu,dma,ifmap,weight,ofmap}_{busy,stall,idle}_cycles.
+// latency_us = total_cycles / clock_mhz.
 extern const char* const kCounterCsvColumns;
 // One row's counter fields in kCounterCsvColumns order (no leading or trailing comma or newline);
 // doubles as the shortest text that reads back exactly (the same digits as the JSON report).
 void write_counter_csv(std::ostream& out, const LayerCounters& k, double clock_mhz);
-// The same fields as a JSON object, keyed by the column names.
+// The same fields as a JSON object, keyed by the column names, plus "sram_banks": per buffer
+// (ifmap, weight, ofmap) one object per bank with reads, writes, fill_writes, drain_reads.
 nlohmann::json counters_json(const LayerCounters& k, double clock_mhz);
 
 struct SimImages {

@@ -1,11 +1,14 @@
 // Benchmark of the cycle model (not a test; bench/sim runs it and prints the table). One case per
 // process, so the peak memory (ru_maxrss) is that case's:
-//   qarray_bench_sim layer DIM   a compute-bound 3x3 conv 64->64 on 56x56 on a DIM x DIM ws array
+//   qarray_bench_sim layer DIM [DF]   a compute-bound 3x3 conv 64->64 on 56x56 on a DIM x DIM array
+//                                      (dataflow DF: ws, the default, is or os)
 //   qarray_bench_sim network     one MobileNetV2 image on the ws16 preset
-// Prints one line of key=value pairs: simulated cycles and MACs, wall seconds of the cycle model
-// and of the golden executor on the same work, peak resident memory in KiB.
+// Prints one line of key=value pairs: simulated cycles and MACs, wall and CPU seconds of the cycle
+// model and of the golden executor on the same work, peak resident memory in KiB.
 #include <sys/resource.h>
+#include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -23,18 +26,34 @@
 namespace qarray {
 namespace {
 
-template <typename F>
-double seconds(F&& f) {
-  const auto t0 = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+// CPU seconds of this process so far: on a shared machine the wall time also counts the time
+// the core served other processes; the CPU time does not.
+double cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-// Golden is fast: the best of five runs.
+struct Seconds {
+  double wall = 0.0, cpu = 0.0;
+};
+
 template <typename F>
-double best_seconds(F&& f) {
-  double best = 1e30;
-  for (int i = 0; i < 5; ++i) best = std::min(best, seconds(f));
+Seconds timed(F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const double c0 = cpu_seconds();
+  f();
+  return {std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), cpu_seconds() - c0};
+}
+
+// Golden is fast: the best of five runs (wall and CPU each).
+template <typename F>
+Seconds best_seconds(F&& f) {
+  Seconds best{1e30, 1e30};
+  for (int i = 0; i < 5; ++i) {
+    const Seconds t = timed(f);
+    best = {std::min(best.wall, t.wall), std::min(best.cpu, t.cpu)};
+  }
   return best;
 }
 
@@ -50,37 +69,43 @@ int64_t total(const std::vector<LayerCounters>& layers, int64_t LayerCounters::*
   return sum;
 }
 
-// Every tile fits, DRAM is wide: the time is the array's.
+// Every tile fits, DRAM is wide, and a word of each buffer holds a whole edge vector (a row of
+// dim operands or accumulators) on 4 banks: the time is the array's.
 ArchConfig compute_bound(int32_t dim) {
   ArchConfig a;
   a.name = "ws" + std::to_string(dim) + "-compute-bound";
   a.rows = a.cols = dim;
   for (SramBuffer* b : {&a.ifmap, &a.weight, &a.ofmap}) b->capacity_bytes = 16 << 20;
+  a.ifmap.word_bytes = a.weight.word_bytes = std::max(16, dim);
+  a.ofmap.word_bytes = std::max(64, 4 * dim);
   a.dram.bytes_per_cycle = 4096;
   return a;
 }
 
-void layer_case(int32_t dim) {
+void layer_case(int32_t dim, Dataflow df) {
   LayerSpec s;
   s.name = "conv3x3_64x64_56";
   s.ifmap_h = s.ifmap_w = 56;
   s.filter_h = s.filter_w = 3;
   s.channels = s.filters = 64;
   s.pad = 1;
-  const ArchConfig arch = compute_bound(dim);
+  ArchConfig arch = compute_bound(dim);
+  arch.dataflow = df;
   const Network net = random_layer_network(s, 8, 8, 32, 1);
   const IntTensor x = random_input(net, 1, 2);
   simulate_layer(random_layer_network(LayerSpec{}, 8, 8, 32, 3), 0,  // elaborates the SystemC kernel
                  random_input(random_layer_network(LayerSpec{}, 8, 8, 32, 3), 1, 4), arch);
   SimResult r;
-  const double sim_s = seconds([&] { r = simulate_layer(net, 0, x, arch); });
+  const Seconds sim = timed([&] { r = simulate_layer(net, 0, x, arch); });
   const GoldenExecutor golden(net);
   IntTensor want;
-  const double golden_s = best_seconds([&] { want = golden.run_layer(0, {&x}); });
+  const Seconds gold = best_seconds([&] { want = golden.run_layer(0, {&x}); });
   if (want.data != r.output.data) throw Error("the cycle model differs from golden");
-  std::printf("case=layer dim=%d cycles=%lld stall=%lld macs=%lld sim_s=%.6f golden_s=%.6f rss_kib=%ld\n", dim,
-              static_cast<long long>(r.counters.total_cycles), static_cast<long long>(r.counters.stall_cycles),
-              static_cast<long long>(r.counters.macs), sim_s, golden_s, peak_rss_kib());
+  if (r.counters.sram_stall_cycles != 0) throw Error("the compute-bound case waits for SRAM ports");
+  std::printf("case=layer dim=%d dataflow=%s cycles=%lld stall=%lld macs=%lld sim_s=%.6f cpu_s=%.6f golden_s=%.6f "
+              "golden_cpu_s=%.6f rss_kib=%ld\n",
+              dim, dataflow_name(df), static_cast<long long>(r.counters.total_cycles), static_cast<long long>(r.counters.stall_cycles),
+              static_cast<long long>(r.counters.macs), sim.wall, sim.cpu, gold.wall, gold.cpu, peak_rss_kib());
 }
 
 void network_case() {
@@ -91,14 +116,16 @@ void network_case() {
   const GoldenExecutor golden(net);
   const IntTensor x = golden.quantize_input(test.batch(0, 1));
   NetworkSimResult r;
-  const double sim_s = seconds([&] { r = simulate_network(net, x, arch); });
+  const Seconds sim = timed([&] { r = simulate_network(net, x, arch); });
   IntTensor want;
-  const double golden_s = best_seconds([&] { want = golden.run(x); });
+  const Seconds gold = best_seconds([&] { want = golden.run(x); });
   if (want.data != r.output.data) throw Error("the cycle model differs from golden");
-  std::printf("case=network layers=%zu cycles=%lld stall=%lld macs=%lld sim_s=%.6f golden_s=%.6f rss_kib=%ld\n",
+  std::printf("case=network layers=%zu cycles=%lld stall=%lld macs=%lld sim_s=%.6f cpu_s=%.6f golden_s=%.6f "
+              "golden_cpu_s=%.6f rss_kib=%ld\n",
               r.layers.size(), static_cast<long long>(total(r.layers, &LayerCounters::total_cycles)),
               static_cast<long long>(total(r.layers, &LayerCounters::stall_cycles)),
-              static_cast<long long>(total(r.layers, &LayerCounters::macs)), sim_s, golden_s, peak_rss_kib());
+              static_cast<long long>(total(r.layers, &LayerCounters::macs)), sim.wall, sim.cpu, gold.wall, gold.cpu,
+              peak_rss_kib());
 }
 
 }  // namespace
@@ -107,12 +134,15 @@ void network_case() {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   try {
-    if (mode == "layer" && argc == 3) {
-      qarray::layer_case(std::atoi(argv[2]));
+    const std::string df = argc > 3 ? argv[3] : "ws";
+    if (mode == "layer" && (argc == 3 || (argc == 4 && (df == "ws" || df == "is" || df == "os")))) {
+      qarray::layer_case(std::atoi(argv[2]), df == "is"   ? qarray::Dataflow::InputStationary
+                                             : df == "os" ? qarray::Dataflow::OutputStationary
+                                                          : qarray::Dataflow::WeightStationary);
     } else if (mode == "network" && argc == 2) {
       qarray::network_case();
     } else {
-      std::fprintf(stderr, "usage: qarray_bench_sim layer DIM | network\n");
+      std::fprintf(stderr, "usage: qarray_bench_sim layer DIM [ws|is|os] | network\n");
       return 2;
     }
   } catch (const std::exception& e) {

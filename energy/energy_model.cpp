@@ -76,6 +76,13 @@ double sram_pj(const EnergyTable& t, const std::string& action, const SramBuffer
   return accesses * sram_access_pj(t, action, b.capacity_bytes / b.banks, word_bits);
 }
 
+// Every access of a buffer: the array's or post-processing unit's reads and writes and the
+// DMA's fills (writes) and drains (reads), all of operands `operand_bits` wide.
+double buffer_pj(const EnergyTable& t, const SramBuffer& b, const BufferCounters& c, int32_t operand_bits) {
+  return sram_pj(t, "sram_read", b, c.reads + c.drain_reads, operand_bits) +
+         sram_pj(t, "sram_write", b, c.writes + c.fill_writes, operand_bits);
+}
+
 }  // namespace
 
 EnergyBreakdown layer_energy(const LayerCounters& k, bool on_array, const ArchConfig& a, const EnergyTable& t) {
@@ -87,12 +94,9 @@ EnergyBreakdown layer_energy(const LayerCounters& k, bool on_array, const ArchCo
     e.mac_pj = static_cast<double>(k.macs) * mac_energy_pj(a, t);
     e.register_pj = static_cast<double>(register_bits(k, a)) * t.row("register_bit").value;
   }
-  e.ifmap_sram_pj = sram_pj(t, "sram_read", a.ifmap, k.ifmap.reads, act) +
-                    sram_pj(t, "sram_write", a.ifmap, k.ifmap.writes, act);
-  e.weight_sram_pj = sram_pj(t, "sram_read", a.weight, k.weight.reads, w) +
-                     sram_pj(t, "sram_write", a.weight, k.weight.writes, w);
-  e.ofmap_sram_pj = sram_pj(t, "sram_read", a.ofmap, k.ofmap.reads, ofmap_bits) +
-                    sram_pj(t, "sram_write", a.ofmap, k.ofmap.writes, ofmap_bits);
+  e.ifmap_sram_pj = buffer_pj(t, a.ifmap, k.ifmap, act);
+  e.weight_sram_pj = buffer_pj(t, a.weight, k.weight, w);
+  e.ofmap_sram_pj = buffer_pj(t, a.ofmap, k.ofmap, ofmap_bits);
   e.dram_pj = static_cast<double>(k.dram_read_bytes + k.dram_write_bytes) * t.row("dram_byte").value;
   return e;
 }

@@ -6,7 +6,8 @@
 //   mac_pj       = macs x (mult(b_a, b_w) + add(acc_bits))   [fp32: macs x (mult_fp32 + add_fp32)]
 //                  mult(a, w) = mult_int x (a*w) / (ref_a*ref_w); add(n) = add_int x n / ref
 //   register_pj  = register_bit x register bits written (register_bits(), array layers only)
-//   *_sram_pj    = sum over reads/writes of (count x word_bits_of_operand / buffer word bits)
+//   *_sram_pj    = sum over reads (+ DMA drain reads) and writes (+ DMA fill writes) of
+//                  (count x word_bits_of_operand / buffer word bits)
 //                  x sram_access_pj(bank capacity, buffer word bits)
 //   dram_pj      = dram_byte x (dram_read_bytes + dram_write_bytes)
 //   Operand widths are the design's (ArchConfig::*_word_bits(): 32 on an FP32 design).

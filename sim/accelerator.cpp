@@ -14,7 +14,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name)
       array("array"),
       post_processing("post_processing"),
       dma("dma"),
-      controller("controller", array, accumulator, post_processing, dma) {}
+      controller("controller", array, accumulator, post_processing, dma, ifmap_sram, weight_sram, ofmap_sram) {}
 
 namespace {
 

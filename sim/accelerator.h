@@ -1,5 +1,5 @@
-// The accelerator top: controller, systolic array, accumulator, post-processing unit and DMA
-// wired together, plus the process-wide SystemC kernel that simulates it.
+// The accelerator top: controller, systolic array, accumulator, post-processing unit, DMA and
+// the three SRAM buffers wired together, plus the process-wide SystemC kernel that simulates it.
 //
 // Why one instance per process: SystemC 2.3 elaborates a module hierarchy once per process and
 // cannot tear it down, so the hierarchy is built on first use and every layer run is a job on
@@ -11,6 +11,7 @@
 #include "sim/controller.h"
 #include "sim/dma.h"
 #include "sim/post_processing.h"
+#include "sim/sram.h"
 #include "sim/systolic_array.h"
 
 namespace qarray {
@@ -20,6 +21,7 @@ class Accelerator : public sc_core::sc_module {
   explicit Accelerator(sc_core::sc_module_name name);
 
   SystolicArray array;
+  Sram ifmap_sram, weight_sram, ofmap_sram;
   Accumulator accumulator;
   PostProcessing post_processing;
   Dma dma;

@@ -16,17 +16,13 @@ const uint32_t* Accumulator::accumulate(int64_t p, const uint32_t* sums, bool fi
     for (int64_t c = 0; c < oc_len_; ++c) row[c] = sums[c];
   } else {
     for (int64_t c = 0; c < oc_len_; ++c) row[c] += sums[c];
-    counters_.reads += oc_len_;
   }
-  counters_.writes += oc_len_;
   return row;
 }
 
 void Accumulator::accumulate_column(int64_t oc, const uint32_t* sums, bool first) {
   uint32_t* col = words_.data() + oc;
   for (int64_t p = 0; p < p_len_; ++p) col[p * oc_len_] = first ? sums[p] : col[p * oc_len_] + sums[p];
-  if (!first) counters_.reads += p_len_;
-  counters_.writes += p_len_;
 }
 
 }  // namespace qarray

@@ -1,12 +1,11 @@
 // The accumulator: the output buffer (sram.ofmap) seen as one acc_bits word per output of the
 // current tile. The first K fold of a tile writes the array's sums; later folds read, add and
 // write back (read-modify-write). Words are 32-bit wrapping; the acc_bits register is their low
-// acc_bits bits, which is exact because wrap-around addition commutes with truncation.
+// acc_bits bits, which is exact because wrap-around addition commutes with truncation. Its
+// accesses are counted, per bank, by the ofmap Sram unit (the controller, per fold).
 #pragma once
 #include <cstdint>
 #include <vector>
-
-#include "sim/counters.h"
 
 namespace qarray {
 
@@ -21,13 +20,9 @@ class Accumulator {
   void accumulate_column(int64_t oc, const uint32_t* sums, bool first);
   uint32_t word(int64_t p, int64_t oc) const { return words_[p * oc_len_ + oc]; }
 
-  const BufferCounters& counters() const { return counters_; }
-  void reset_counters() { counters_ = {}; }
-
  private:
   int64_t p_len_ = 0, oc_len_ = 0;
   std::vector<uint32_t> words_;
-  BufferCounters counters_;
 };
 
 }  // namespace qarray

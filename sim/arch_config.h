@@ -28,9 +28,12 @@ enum class OperandMode { Int, Fp32 };
 
 const char* operand_mode_name(OperandMode m);  // "int", "fp32"
 
+// One banked buffer (sim/sram.h): `banks` word-interleaved banks of `word_bytes`-wide words;
+// each bank serves `ports` accesses per cycle to the array and the post-processing unit, and
+// one more, of its own, to the DMA.
 struct SramBuffer {
   int64_t capacity_bytes = 64 * 1024;
-  int32_t banks = 1;
+  int32_t banks = 4;
   int32_t word_bytes = 16;
   int32_t ports = 1;
   bool double_buffer = true;
@@ -45,6 +48,7 @@ struct DramConfig {
   int64_t burst_bytes = 64;
 };
 
+// The defaults are the ws16 preset's (configs/ws16.json).
 struct ArchConfig {
   std::string name = "ws16";
   int32_t rows = 16;
@@ -56,7 +60,7 @@ struct ArchConfig {
   double clock_mhz = 1000.0;
   SramBuffer ifmap;
   SramBuffer weight;
-  SramBuffer ofmap;  // output / accumulator buffer
+  SramBuffer ofmap{64 * 1024, 4, 64, 1, true};  // output / accumulator buffer
   DramConfig dram;
   OperandMode operands = OperandMode::Int;
 

@@ -12,6 +12,23 @@ namespace {
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t bytes_of(int64_t elements, int bits) { return ceil_div(elements * bits, 8); }
 
+// A tile as a buffer holds it: `rows` rows (one per edge step) of `operands` operands.
+struct TileRows {
+  int64_t rows = 0, operands = 0;
+};
+// The input (x), weight (w) and accumulator (out) tiles of a fold (controller.h contract).
+struct FoldRows {
+  TileRows x, w, out;
+};
+FoldRows fold_rows(const FoldJob& j, Dataflow df) {
+  switch (df) {
+    case Dataflow::WeightStationary: return {{j.p_len, j.k_len}, {j.k_len, j.oc_len}, {j.p_len, j.oc_len}};
+    case Dataflow::InputStationary: return {{j.k_len, j.p_len}, {j.oc_len, j.k_len}, {j.oc_len, j.p_len}};
+    case Dataflow::OutputStationary: break;
+  }
+  return {{j.k_len, j.p_len}, {j.k_len, j.oc_len}, {j.p_len, j.oc_len}};
+}
+
 // How many slices of `slice_bits` each fit one tile of buffer b; at least one, or an error
 // naming the buffer and the capacity one slice needs.
 int64_t slices_that_fit(const ArchConfig& arch, const char* buffer, const SramBuffer& b, int64_t slice_bits,
@@ -68,8 +85,8 @@ FoldPlan plan_folds(int64_t k, int64_t oc, int64_t p, const ArchConfig& a) {
 }
 
 Controller::Controller(sc_core::sc_module_name name, SystolicArray& array, Accumulator& acc,
-                       PostProcessing& ppu, Dma& dma)
-    : sc_module(name), array_(array), acc_(acc), ppu_(ppu), dma_(dma) {
+                       PostProcessing& ppu, Dma& dma, Sram& ifmap, Sram& weight, Sram& ofmap)
+    : sc_module(name), array_(array), acc_(acc), ppu_(ppu), dma_(dma), ifmap_(ifmap), weight_(weight), ofmap_(ofmap) {
   SC_THREAD(run);
 }
 
@@ -90,18 +107,37 @@ void Controller::run() {
     t0_ = sc_core::sc_time_stamp();
     dma_.configure(arch.dram, period_);
     dma_.reset_counters();
+    ifmap_.configure(arch.ifmap);
+    weight_.configure(arch.weight);
+    ofmap_.configure(arch.ofmap);
     LayerCounters& k = job_->counters;
     k = LayerCounters{};
     k.first_output_cycle = -1;
     if (job_->layer->on_array()) run_array_layer();
     else run_vector_layer();
-    k.total_cycles = cycles_since_start();
-    k.drain_cycles = PostProcessing::kLatencyCycles;
-    k.stall_cycles = k.total_cycles - k.weight_load_cycles - k.compute_cycles - k.drain_cycles;
-    k.dram_read_bytes = dma_.read_bytes();
-    k.dram_write_bytes = dma_.write_bytes();
-    k.pe_utilization = static_cast<double>(k.macs) / (static_cast<double>(k.total_cycles) * arch.rows * arch.cols);
+    finish_counters();
   }
+}
+
+// The layer's totals and each unit's idle cycles once the last write-back is in DRAM.
+void Controller::finish_counters() {
+  const ArchConfig& arch = *job_->arch;
+  LayerCounters& k = job_->counters;
+  k.total_cycles = cycles_since_start();
+  k.drain_cycles = PostProcessing::kLatencyCycles;
+  k.dram_stall_cycles =
+      k.total_cycles - k.weight_load_cycles - k.compute_cycles - k.drain_cycles - k.sram_stall_cycles;
+  k.stall_cycles = k.dram_stall_cycles + k.sram_stall_cycles;
+  k.dram_read_bytes = dma_.read_bytes();
+  k.dram_write_bytes = dma_.write_bytes();
+  k.pe_utilization = static_cast<double>(k.macs) / (static_cast<double>(k.total_cycles) * arch.rows * arch.cols);
+  k.dma.busy = dma_.busy_cycles();
+  k.dma.stall = dma_.stall_cycles();
+  k.ifmap = ifmap_.counters();
+  k.weight = weight_.counters();
+  k.ofmap = ofmap_.counters();
+  for (UnitCycles* u : {&k.array, &k.post_processing, &k.dma, &k.ifmap.cycles, &k.weight.cycles, &k.ofmap.cycles})
+    u->idle = k.total_cycles - u->busy - u->stall;
 }
 
 std::vector<FoldTile> fold_order(const GemmPass& pass, const FoldPlan& plan) {
@@ -128,12 +164,13 @@ std::vector<FoldTile> fold_order(const GemmPass& pass, const FoldPlan& plan) {
 
 std::vector<Controller::ScheduledFold> Controller::schedule() const {
   const ArchConfig& a = *job_->arch;
+  const int32_t ab = a.act_word_bits(), wb = a.weight_word_bits(), accb = a.acc_word_bits();
   std::vector<ScheduledFold> folds;
   for (size_t i = 0; i < job_->gemm->passes.size(); ++i) {
     const GemmPass& pass = job_->gemm->passes[i];
     const FoldPlan& plan = job_->plans[i];
-    const bool x_resident = pass.k * pass.p * a.act_word_bits() <= a.ifmap.tile_bytes() * 8;
-    const bool w_resident = pass.k * pass.oc * a.weight_word_bits() <= a.weight.tile_bytes() * 8;
+    const bool x_resident = pass.k * pass.p * ab <= a.ifmap.tile_bytes() * 8;
+    const bool w_resident = pass.k * pass.oc * wb <= a.weight.tile_bytes() * 8;
     std::set<std::pair<int64_t, int64_t>> x_seen, w_seen;
     std::pair<int64_t, int64_t> x_prev{-1, -1}, w_prev{-1, -1};
     for (const FoldTile& t : fold_order(pass, plan)) {
@@ -142,11 +179,19 @@ std::vector<Controller::ScheduledFold> Controller::schedule() const {
       f.first_k = t.first_k;
       f.last_k = t.last_k;
       const std::pair<int64_t, int64_t> x_id{t.kt, t.pt}, w_id{t.kt, t.ot};
-      const bool x_new = x_resident ? x_seen.insert(x_id).second : x_id != x_prev;
-      const bool w_new = w_resident ? w_seen.insert(w_id).second : w_id != w_prev;
-      if (x_new) f.read_bytes += dma_.burst_bytes(bytes_of(f.job.k_len * f.job.p_len, a.act_word_bits()));
-      if (w_new) f.read_bytes += dma_.burst_bytes(bytes_of(f.job.k_len * f.job.oc_len, a.weight_word_bits()));
-      if (f.last_k) f.write_bytes = dma_.burst_bytes(bytes_of(f.job.p_len * f.job.oc_len, a.act_word_bits()));
+      f.x_new = x_resident ? x_seen.insert(x_id).second : x_id != x_prev;
+      f.w_new = w_resident ? w_seen.insert(w_id).second : w_id != w_prev;
+      const FoldRows r = fold_rows(f.job, a.dataflow);
+      if (f.x_new)
+        f.load.push_back({dma_.burst_bytes(bytes_of(f.job.k_len * f.job.p_len, ab)),
+                          ifmap_.dma_cycles(r.x.rows * ifmap_.row_words(r.x.operands, ab))});
+      if (f.w_new)
+        f.load.push_back({dma_.burst_bytes(bytes_of(f.job.k_len * f.job.oc_len, wb)),
+                          weight_.dma_cycles(r.w.rows * weight_.row_words(r.w.operands, wb))});
+      // The outputs leave at act_bits; in the buffer each sits in its accumulator word.
+      if (f.last_k)
+        f.store.push_back({dma_.burst_bytes(bytes_of(f.job.p_len * f.job.oc_len, ab)),
+                           ofmap_.dma_cycles(r.out.rows * ofmap_.row_words(r.out.operands, accb))});
       x_prev = x_id;
       w_prev = w_id;
       folds.push_back(f);
@@ -155,9 +200,41 @@ std::vector<Controller::ScheduledFold> Controller::schedule() const {
   return folds;
 }
 
-// Queues the fold's tile loads; -1 when everything it needs is already in the buffers.
+// Queues the fold's tile loads (and counts the DMA's writes into the buffers); -1 when
+// everything it needs is already in the buffers.
 int64_t Controller::fetch(const ScheduledFold& f) {
-  return f.read_bytes > 0 ? dma_.request(f.read_bytes, false, sc_core::sc_time_stamp()) : -1;
+  if (f.load.empty()) return -1;
+  const ArchConfig& a = *job_->arch;
+  const FoldRows r = fold_rows(f.job, a.dataflow);
+  if (f.x_new) ifmap_.count_rows(SramAccess::Fill, r.x.rows, r.x.operands, a.act_word_bits());
+  if (f.w_new) weight_.count_rows(SramAccess::Fill, r.w.rows, r.w.operands, a.weight_word_bits());
+  return dma_.request(f.load, false, sc_core::sc_time_stamp());
+}
+
+// The fold's SRAM accesses by the array (counted per bank) and the cycles its steps need from
+// the ports: each row of a tile is one step.
+EdgeTiming Controller::count_fold(const ScheduledFold& f) {
+  const ArchConfig& a = *job_->arch;
+  const int32_t ab = a.act_word_bits(), wb = a.weight_word_bits(), accb = a.acc_word_bits();
+  const FoldRows r = fold_rows(f.job, a.dataflow);
+  ifmap_.count_rows(SramAccess::Read, r.x.rows, r.x.operands, ab);
+  weight_.count_rows(SramAccess::Read, r.w.rows, r.w.operands, wb);
+  ofmap_.count_rows(SramAccess::Write, r.out.rows, r.out.operands, accb);
+  if (!f.first_k) ofmap_.count_rows(SramAccess::Read, r.out.rows, r.out.operands, accb);
+  const int64_t x = ifmap_.step_cycles(ifmap_.row_words(r.x.operands, ab));
+  const int64_t w = weight_.step_cycles(weight_.row_words(r.w.operands, wb));
+  const int64_t out = ofmap_.step_cycles((f.first_k ? 1 : 2) * ofmap_.row_words(r.out.operands, accb));
+  ifmap_.add_steps(r.x.rows, x);
+  weight_.add_steps(r.w.rows, w);
+  ofmap_.add_steps(r.out.rows, out);
+  EdgeTiming t;
+  t.out_row_cycles = out;
+  switch (a.dataflow) {
+    case Dataflow::WeightStationary: t.preload_row_cycles = w, t.feed_cycles = x; break;
+    case Dataflow::InputStationary: t.preload_row_cycles = x, t.feed_cycles = w; break;
+    case Dataflow::OutputStationary: t.feed_cycles = std::max(x, w); break;
+  }
+  return t;
 }
 
 void Controller::run_array_layer() {
@@ -166,7 +243,7 @@ void Controller::run_array_layer() {
   array_.configure(arch.rows, arch.cols, arch.dataflow, period_);
   ppu_.configure(*job_->layer, job_->out_zero_point, arch.acc_bits);
   array_.reset_counters();
-  acc_.reset_counters();
+  ppu_rows_ = 0;
   for (const GemmPass& pass : job_->gemm->passes) k.macs += pass.useful_macs;
   const std::vector<ScheduledFold> folds = schedule();
   const bool prefetch = arch.ifmap.double_buffer && arch.weight.double_buffer;
@@ -182,35 +259,55 @@ void Controller::run_array_layer() {
     first_k_ = s.first_k;
     last_k_ = s.last_k;
     if (first_k_) acc_.begin_tile(fold_.p_len, fold_.oc_len);
-    k.weight.reads += fold_.k_len * fold_.oc_len;
-    k.ifmap.reads += fold_.k_len * fold_.p_len;
+    const EdgeTiming timing = count_fold(s);
     ++k.folds;
-    array_.launch(fold_, this);
+    array_.launch(fold_, this, timing);
     wait(array_.done);
     // The finished tile goes back to DRAM once it has left the post-processing pipeline.
-    if (last_k_) last_write = dma_.request(s.write_bytes, true, sc_core::sc_time_stamp() + ppu_latency);
+    if (last_k_) {
+      const FoldRows r = fold_rows(fold_, arch.dataflow);
+      ofmap_.count_rows(SramAccess::Drain, r.out.rows, r.out.operands, arch.acc_word_bits());
+      last_write = dma_.request(s.store, true, sc_core::sc_time_stamp() + ppu_latency);
+    }
     if (!prefetch && f + 1 < folds.size()) ticket[f + 1] = fetch(folds[f + 1]);
   }
+  const int64_t last_fold_end = cycles_since_start();
   wait(ppu_latency);
   dma_.wait_for(last_write);
   k.weight_load_cycles = array_.preload_cycles();
   k.compute_cycles = array_.stream_cycles();
-  k.ofmap = acc_.counters();
+  k.sram_stall_cycles = array_.sram_stall_cycles();
+  // The array: busy in its preloads and streams; stalled in its SRAM bubbles and while it waits
+  // for a fold's tiles; idle after its last fold.
+  k.array.busy = k.weight_load_cycles + k.compute_cycles;
+  k.array.stall = last_fold_end - k.array.busy;
+  k.post_processing.busy = ppu_rows_ + PostProcessing::kLatencyCycles;
 }
 
 void Controller::run_vector_layer() {
   const ArchConfig& arch = *job_->arch;
   const VectorJob& v = job_->vector;
-  int64_t in_bytes = dma_.burst_bytes(bytes_of(v.a->size(), arch.act_word_bits()));
-  if (v.b) in_bytes += dma_.burst_bytes(bytes_of(v.b->size(), arch.act_word_bits()));
-  dma_.wait_for(dma_.request(in_bytes, false, sc_core::sc_time_stamp()));
+  const int32_t bits = arch.act_word_bits();
+  // The DMA lays the inputs out as the post-processing unit reads them (post_processing.h).
+  std::vector<DmaSegment> load{{dma_.burst_bytes(bytes_of(v.a->size(), bits)),
+                                ifmap_.dma_cycles(ifmap_.row_words(v.a->size(), bits))}};
+  ifmap_.count_rows(SramAccess::Fill, 1, v.a->size(), bits);
+  if (v.b) {
+    load.push_back({dma_.burst_bytes(bytes_of(v.b->size(), bits)), ifmap_.dma_cycles(ifmap_.row_words(v.b->size(), bits))});
+    ifmap_.count_rows(SramAccess::Fill, 1, v.b->size(), bits, add_second_input_word(ifmap_, v.a->size(), bits));
+  }
+  dma_.wait_for(dma_.request(load, false, sc_core::sc_time_stamp()));
   const int64_t start = cycles_since_start();
-  ppu_.launch(v, arch.cols, period_, &job_->counters);
+  LayerCounters& k = job_->counters;
+  ppu_.launch(v, arch.cols, period_, &k, {&ifmap_, &ofmap_, bits});
   wait(ppu_.done);
-  const int64_t taps = v.layer->kind == LayerKind::Add ? 1 : int64_t{v.layer->window.kh} * v.layer->window.kw;
-  job_->counters.first_output_cycle = start + taps + PostProcessing::kLatencyCycles;
-  dma_.wait_for(dma_.request(dma_.burst_bytes(bytes_of(v.output->size(), arch.act_word_bits())), true,
-                             sc_core::sc_time_stamp()));
+  k.first_output_cycle = start + ppu_.first_group_cycles() + PostProcessing::kLatencyCycles;
+  k.post_processing.busy = k.compute_cycles + PostProcessing::kLatencyCycles;
+  k.post_processing.stall = k.sram_stall_cycles;
+  const int64_t n = v.output->size();
+  ofmap_.count_rows(SramAccess::Drain, 1, n, bits);
+  dma_.wait_for(dma_.request({{dma_.burst_bytes(bytes_of(n, bits)), ofmap_.dma_cycles(ofmap_.row_words(n, bits))}},
+                             true, sc_core::sc_time_stamp()));
 }
 
 // Finished sums leave the array: accumulate; after the last k fold they are final and go
@@ -218,6 +315,7 @@ void Controller::run_vector_layer() {
 void Controller::vector_row(int64_t p, const uint32_t* sums) {
   const uint32_t* acc = acc_.accumulate(p, sums, first_k_);
   if (!last_k_) return;
+  ++ppu_rows_;
   for (int64_t c = 0; c < fold_.oc_len; ++c) finish(p, c, acc[c]);
   note_first_output();
 }
@@ -225,6 +323,7 @@ void Controller::vector_row(int64_t p, const uint32_t* sums) {
 void Controller::channel_row(int64_t oc, const uint32_t* sums) {
   acc_.accumulate_column(oc, sums, first_k_);
   if (!last_k_) return;
+  ++ppu_rows_;
   for (int64_t p = 0; p < fold_.p_len; ++p) finish(p, oc, acc_.word(p, oc));
   note_first_output();
 }

@@ -22,6 +22,13 @@
 //   the next fold's tiles load while the current fold computes; otherwise after it. A finished
 //   accumulator tile is written back once it has left post-processing. The layer ends when the
 //   last write-back is in DRAM. Timing is data-independent.
+//   SRAM (sim/sram.h layout): each buffer holds its tile as rows, one row per edge step:
+//     ws  ifmap p_len rows of k_len inputs, weight k_len rows of oc_len, ofmap p_len rows of oc_len
+//     is  ifmap k_len rows of p_len, weight oc_len rows of k_len, ofmap oc_len rows of p_len
+//     os  ifmap k_len rows of p_len, weight k_len rows of oc_len, ofmap p_len rows of oc_len
+//   A row step moves ceil(n*bits / word_bits) words; an accumulator row twice that after the first
+//   k fold (read-modify-write); Sram::step_cycles of it is the step's EdgeTiming. Every row is
+//   read (written) once per fold, filled once per DMA load, drained once per write-back.
 #pragma once
 #include <cstdint>
 #include <systemc>
@@ -33,6 +40,7 @@
 #include "sim/dma.h"
 #include "sim/gemm_pass.h"
 #include "sim/post_processing.h"
+#include "sim/sram.h"
 #include "sim/systolic_array.h"
 
 namespace qarray {
@@ -71,24 +79,28 @@ struct LayerJob {
 class Controller : public sc_core::sc_module, private ArrayOutputSink {
  public:
   SC_HAS_PROCESS(Controller);
-  Controller(sc_core::sc_module_name name, SystolicArray& array, Accumulator& acc, PostProcessing& ppu, Dma& dma);
+  Controller(sc_core::sc_module_name name, SystolicArray& array, Accumulator& acc, PostProcessing& ppu, Dma& dma,
+             Sram& ifmap, Sram& weight, Sram& ofmap);
 
   // Starts the job in the next delta cycle; the simulation runs dry when it is finished.
   void launch(LayerJob* job);
 
  private:
-  // One fold in schedule order with the DRAM traffic it causes.
+  // One fold in schedule order with the DRAM traffic it causes and its SRAM port timing.
   struct ScheduledFold {
     FoldJob job;
     bool first_k = false, last_k = false;
-    int64_t read_bytes = 0;   // new input and weight tiles, whole bursts
-    int64_t write_bytes = 0;  // the finished output tile (last k fold only), whole bursts
+    bool x_new = false, w_new = false;  // its input / weight tile comes from DRAM
+    std::vector<DmaSegment> load;       // new input and weight tiles, whole bursts
+    std::vector<DmaSegment> store;      // the finished output tile (last k fold only)
   };
   std::vector<ScheduledFold> schedule() const;
   void run();
   void run_array_layer();
   void run_vector_layer();
+  void finish_counters();
   int64_t fetch(const ScheduledFold& f);
+  EdgeTiming count_fold(const ScheduledFold& f);
   void vector_row(int64_t p, const uint32_t* sums) override;
   void channel_row(int64_t oc, const uint32_t* sums) override;
   void finish(int64_t p, int64_t oc, uint32_t acc);
@@ -99,11 +111,13 @@ class Controller : public sc_core::sc_module, private ArrayOutputSink {
   Accumulator& acc_;
   PostProcessing& ppu_;
   Dma& dma_;
+  Sram &ifmap_, &weight_, &ofmap_;
   sc_core::sc_event start_;
   sc_core::sc_time period_, t0_;
   LayerJob* job_ = nullptr;
   FoldJob fold_;
   bool first_k_ = false, last_k_ = false;
+  int64_t ppu_rows_ = 0;  // finished rows that passed the post-processing unit
 };
 
 }  // namespace qarray

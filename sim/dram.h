@@ -18,6 +18,11 @@ class Dram {
   }
   // `bytes` already rounded to bursts.
   int64_t transfer_cycles(int64_t bytes) const;
+  // The same transfer when its data takes `data_cycles` (fractional: the DMA's own limit, at
+  // least bytes / bytes_per_cycle) after the latency: latency + ceil(data_cycles); 0 bytes, 0.
+  int64_t transfer_cycles(int64_t bytes, double data_cycles) const;
+  // Cycles the data of `bytes` takes on the DRAM side alone (fractional).
+  double data_cycles(int64_t bytes) const { return static_cast<double>(bytes) / cfg_.bytes_per_cycle; }
 
  private:
   DramConfig cfg_;

@@ -3,6 +3,22 @@
 #include <algorithm>
 
 namespace qarray {
+namespace {
+
+// Elements per channel of a layer tensor [C, ...] (1 for a vector).
+int64_t pixels(const ActTensor& t) {
+  int64_t n = 1;
+  for (size_t i = 1; i < t.shape.size(); ++i) n *= t.shape[i];
+  return n;
+}
+
+// Flat NCHW index of channel-last element j of a batched [N, C, pixels] tensor.
+int64_t nchw_index(int64_t j, int64_t channels, int64_t pixels) {
+  const int64_t n = j / (channels * pixels), px = j / channels % pixels, c = j % channels;
+  return (n * channels + c) * pixels + px;
+}
+
+}  // namespace
 
 PostProcessing::PostProcessing(sc_core::sc_module_name name) : sc_module(name) { SC_THREAD(run); }
 
@@ -21,11 +37,12 @@ int32_t PostProcessing::apply(uint32_t acc, int64_t channel) {
 }
 
 void PostProcessing::launch(const VectorJob& job, int32_t lanes, const sc_core::sc_time& period,
-                            LayerCounters* counters) {
+                            LayerCounters* counters, const VectorBuffers& buffers) {
   vjob_ = job;
   lanes_ = lanes;
   period_ = period;
   counters_ = counters;
+  buffers_ = buffers;
   start_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -43,7 +60,7 @@ int32_t PostProcessing::add_output(int64_t i) const {
 
 // Pools over the in-bounds taps of output i's window: max, or the rounded mean (padded taps
 // counted as z_x when count_include_pad); then the clamp.
-int32_t PostProcessing::pool_output(int64_t i, int64_t& taps_read) const {
+int32_t PostProcessing::pool_output(int64_t i) const {
   const Layer& l = *vjob_.layer;
   const Window& w = l.window;
   const int64_t H = vjob_.in_a->shape[1], W = vjob_.in_a->shape[2];
@@ -53,7 +70,6 @@ int32_t PostProcessing::pool_output(int64_t i, int64_t& taps_read) const {
   const int64_t h0 = oh * w.stride_h - w.pad_top, w0 = ow * w.stride_w - w.pad_left;
   const int64_t hs = std::max<int64_t>(h0, 0), he = std::min<int64_t>(h0 + w.kh, H);
   const int64_t ws = std::max<int64_t>(w0, 0), we = std::min<int64_t>(w0 + w.kw, W);
-  taps_read += (he - hs) * (we - ws);
   int32_t v;
   if (l.kind == LayerKind::MaxPool) {
     v = x[hs * W + ws];
@@ -74,6 +90,52 @@ int32_t PostProcessing::pool_output(int64_t i, int64_t& taps_read) const {
   return std::clamp(v, l.clamp_lo, l.clamp_hi);
 }
 
+int64_t add_second_input_word(const Sram& ifmap, int64_t a_operands, int32_t bits) {
+  const int64_t b = ifmap.banks();
+  return (ifmap.row_words(a_operands, bits) + b - 1) / b * b + b / 2;
+}
+
+int64_t PostProcessing::group_cycles(int64_t g, int64_t end, int64_t taps) {
+  Sram& in = *buffers_.ifmap;
+  Sram& out = *buffers_.ofmap;
+  const int64_t bits = buffers_.operand_bits, word = in.word_bits();
+  const Layer& l = *vjob_.layer;
+  int64_t cycles = 0;
+  for (int64_t t = 0; t < taps; ++t) {
+    words_.clear();
+    for (int64_t j = g; j < end; ++j) {
+      if (l.kind == LayerKind::Add) {  // a and b at the same channel-last position
+        words_.push_back(j * bits / word);
+        words_.push_back(b_base_ + j * bits / word);
+        continue;
+      }
+      // Pool tap t = (ti, tj) of output j = (n, oh, ow, c) reads pixel (oh*sh - pad + ti, ow*sw - pad + tj).
+      const int64_t C = vjob_.in_a->shape[0], H = vjob_.in_a->shape[1], W = vjob_.in_a->shape[2];
+      const int64_t OH = vjob_.out->shape[1], OW = vjob_.out->shape[2];
+      const int64_t c = j % C, px = j / C % (OH * OW), n = j / (C * OH * OW);
+      const int64_t ih = px / OW * l.window.stride_h - l.window.pad_top + t / l.window.kw;
+      const int64_t iw = px % OW * l.window.stride_w - l.window.pad_left + t % l.window.kw;
+      if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;  // padding: nothing read
+      const int64_t address = (((n * H + ih) * W + iw) * C + c) * bits / word;
+      words_.push_back(address);
+      in.count_word(SramAccess::Read, address);
+    }
+    int64_t step = 1;
+    if (!words_.empty()) {
+      const int64_t k = in.gather_cycles(words_);
+      in.add_steps(1, k);
+      step = std::max(step, k);
+    }
+    if (t == taps - 1) {  // the group's outputs go to the ofmap buffer, consecutive words
+      const int64_t k = out.step_cycles((end * bits - 1) / word - g * bits / word + 1);
+      out.add_steps(1, k);
+      step = std::max(step, k);
+    }
+    cycles += step;
+  }
+  return cycles;
+}
+
 void PostProcessing::run() {
   for (;;) {
     wait(start_);
@@ -81,23 +143,29 @@ void PostProcessing::run() {
     const bool is_add = l.kind == LayerKind::Add;
     const int64_t taps = is_add ? 1 : int64_t{l.window.kh} * l.window.kw;
     const int64_t n = vjob_.output->size();
-    int64_t reads = 0;
-    // One group of `lanes` outputs at a time; a group holds the lanes for `taps` cycles.
+    const int64_t C = vjob_.out->shape[0], P = pixels(*vjob_.out);
+    const int32_t bits = buffers_.operand_bits;
+    Sram& in = *buffers_.ifmap;
+    if (is_add) {  // every element of both inputs is read once
+      b_base_ = add_second_input_word(in, vjob_.a->size(), bits);
+      in.count_rows(SramAccess::Read, 1, vjob_.a->size(), bits);
+      in.count_rows(SramAccess::Read, 1, vjob_.b->size(), bits, b_base_);
+    }
+    buffers_.ofmap->count_rows(SramAccess::Write, 1, n, bits);
+    // One group of `lanes` outputs at a time (channel-last order); a group holds the lanes for
+    // `taps` cycles, more when the buffers' ports cannot serve a tap cycle in one.
     for (int64_t g = 0; g < n; g += lanes_) {
       const int64_t end = std::min<int64_t>(n, g + lanes_);
-      for (int64_t i = g; i < end; ++i) {
-        if (is_add) {
-          vjob_.output->data[i] = add_output(i);
-          reads += 2;
-        } else {
-          vjob_.output->data[i] = pool_output(i, reads);
-        }
+      for (int64_t j = g; j < end; ++j) {
+        const int64_t i = nchw_index(j, C, P);
+        vjob_.output->data[i] = is_add ? add_output(i) : pool_output(i);
       }
-      wait(period_ * static_cast<double>(taps));
+      const int64_t cycles = group_cycles(g, end, taps);
+      if (g == 0) first_group_cycles_ = cycles;
+      wait(period_ * static_cast<double>(cycles));
       counters_->compute_cycles += taps;
+      counters_->sram_stall_cycles += cycles - taps;
     }
-    counters_->ifmap.reads += reads;
-    counters_->ofmap.writes += n;
     wait(period_ * static_cast<double>(kLatencyCycles));
     done.notify(sc_core::SC_ZERO_TIME);
   }

@@ -22,8 +22,9 @@ void SystolicArray::configure(int32_t rows, int32_t cols, Dataflow dataflow, con
   deskew_.assign(static_cast<size_t>(cols) * cols, 0);
 }
 
-void SystolicArray::launch(const FoldJob& job, ArrayOutputSink* sink) {
+void SystolicArray::launch(const FoldJob& job, ArrayOutputSink* sink, const EdgeTiming& timing) {
   job_ = job;
+  timing_ = timing;
   sink_ = sink;
   start_.notify(sc_core::SC_ZERO_TIME);
 }
@@ -37,6 +38,22 @@ int64_t SystolicArray::stream_length(const FoldJob& job) const {
     case Dataflow::OutputStationary: return job.k_len + rows_ + cols_ - 2 + rows_;
   }
   return 0;
+}
+
+int64_t SystolicArray::step_bubbles(const FoldJob& job, int64_t t) const {
+  const int64_t skew = rows_ + cols_ - 2;
+  int64_t fed = 0, out0 = 0, out1 = 0;  // steps [0, fed) stream operands in, [out0, out1) write sums
+  switch (dataflow_) {
+    case Dataflow::WeightStationary: fed = job.p_len, out0 = skew, out1 = skew + job.p_len; break;
+    case Dataflow::InputStationary: fed = job.oc_len, out0 = skew, out1 = skew + job.oc_len; break;
+    case Dataflow::OutputStationary:  // drain step d delivers array row R-1-d
+      fed = job.k_len, out1 = job.k_len + skew + rows_, out0 = out1 - job.p_len;
+      break;
+  }
+  int64_t cycles = 1;
+  if (t < fed) cycles = std::max(cycles, timing_.feed_cycles);
+  if (t >= out0 && t < out1) cycles = std::max(cycles, timing_.out_row_cycles);
+  return cycles - 1;
 }
 
 void SystolicArray::clear() {
@@ -55,21 +72,30 @@ void SystolicArray::run() {
     // cycles, while nothing else moves; the stretch is skipped in one wait.
     if (dataflow_ == Dataflow::WeightStationary) preload_ws(job);
     if (dataflow_ == Dataflow::InputStationary) preload_is(job);
+    // Each of the k_len stationary rows read from SRAM may take longer than its cycle.
     const int64_t preload = preload_length();
-    if (preload > 0) wait(period_ * static_cast<double>(preload));
+    const int64_t preload_stall = preload > 0 ? job.k_len * (timing_.preload_row_cycles - 1) : 0;
+    if (preload + preload_stall > 0) wait(period_ * static_cast<double>(preload + preload_stall));
     preload_cycles_ += preload;
+    sram_stall_cycles_ += preload_stall;
     // The stream, one clock edge per step. Nothing outside the array reads its registers
     // mid-fold, so it synchronizes with the kernel once per quantum (temporal decoupling);
     // local_time() gives the exact time of the edge being computed.
     const int64_t stream = stream_length(job);
+    const bool bubbles = timing_.feed_cycles > 1 || timing_.out_row_cycles > 1;
     pending_ = 0;
     for (int64_t t = 0; t < stream; ++t) {
+      if (bubbles) {  // the step's SRAM accesses hold the array before its edge
+        const int64_t b = step_bubbles(job, t);
+        pending_ += b;
+        sram_stall_cycles_ += b;
+      }
       switch (dataflow_) {
         case Dataflow::WeightStationary: step_ws(job, t); break;
         case Dataflow::InputStationary: step_is(job, t); break;
         case Dataflow::OutputStationary: step_os(job, t); break;
       }
-      if (++pending_ == sync_quantum_) {
+      if (++pending_ >= sync_quantum_) {
         wait(period_ * static_cast<double>(pending_));
         pending_ = 0;
       }

@@ -14,6 +14,9 @@
 //   is  preload R, stream oc_len + R + C - 2
 //   os  preload 0, stream k_len  + R + C - 2, drain R
 // Sums are 32-bit wrapping registers; an acc_bits register is their low acc_bits bits.
+// SRAM port limits (EdgeTiming) add bubbles: a step whose accesses need more than one cycle
+// holds the whole array (a global stall) for the extra cycles before its clock edge, so the
+// register timing stays the RTL's; the default EdgeTiming adds none.
 #pragma once
 #include <cstdint>
 #include <systemc>
@@ -31,6 +34,18 @@ struct FoldJob {
   int64_t k0 = 0, k_len = 0;
   int64_t oc0 = 0, oc_len = 0;
   int64_t p0 = 0, p_len = 0;
+};
+
+// Cycles the SRAM ports need for each access step of a fold (sim/sram.h; 1 = they keep up):
+// each stationary row read during the preload (ws weights, is inputs; rows [0, k_len)), each
+// step that streams operands in (ws vectors t < p_len, is weight columns t < oc_len, os
+// reduction steps t < k_len), and each step that writes a finished row of sums to the
+// accumulator (ws/is: t in [R+C-2, R+C-2 + p_len / oc_len); os: the drain steps of rows < p_len).
+// A step touching both an operand buffer and the accumulator takes the larger of the two.
+struct EdgeTiming {
+  int64_t preload_row_cycles = 1;
+  int64_t feed_cycles = 1;
+  int64_t out_row_cycles = 1;
 };
 
 // Receives the array's finished sums, relative to the fold's p0 / oc0.
@@ -55,7 +70,7 @@ class SystolicArray : public sc_core::sc_module {
   // Sizes the register arrays; called by the controller between layers, never mid-fold.
   void configure(int32_t rows, int32_t cols, Dataflow dataflow, const sc_core::sc_time& clock_period);
   // Starts a fold in the next delta cycle; `done` fires when its last sums have left.
-  void launch(const FoldJob& job, ArrayOutputSink* sink);
+  void launch(const FoldJob& job, ArrayOutputSink* sink, const EdgeTiming& timing = {});
   sc_core::sc_event done;
 
   // Time of the clock edge being computed (the kernel's time plus the cycles run ahead); the
@@ -64,7 +79,8 @@ class SystolicArray : public sc_core::sc_module {
 
   int64_t preload_cycles() const { return preload_cycles_; }
   int64_t stream_cycles() const { return stream_cycles_; }
-  void reset_counters() { preload_cycles_ = stream_cycles_ = 0; }
+  int64_t sram_stall_cycles() const { return sram_stall_cycles_; }  // bubbles waiting for SRAM ports
+  void reset_counters() { preload_cycles_ = stream_cycles_ = sram_stall_cycles_ = 0; }
   // Runtime sync quantum (>= 1 cycles); the timing of the folds does not depend on it.
   void set_sync_quantum(int64_t cycles) { sync_quantum_ = cycles < 1 ? 1 : cycles; }
 
@@ -73,6 +89,7 @@ class SystolicArray : public sc_core::sc_module {
   void clear();
   int64_t preload_length() const;
   int64_t stream_length(const FoldJob& job) const;
+  int64_t step_bubbles(const FoldJob& job, int64_t t) const;
   // Stationary dataflows (ws, is): the tile held in the PEs and one clock edge of the stream.
   void preload_ws(const FoldJob& job);
   void preload_is(const FoldJob& job);
@@ -87,6 +104,7 @@ class SystolicArray : public sc_core::sc_module {
   Dataflow dataflow_ = Dataflow::WeightStationary;
   int32_t rows_ = 0, cols_ = 0;
   FoldJob job_;
+  EdgeTiming timing_;
   ArrayOutputSink* sink_ = nullptr;
   std::vector<uint32_t> stat_;    // [rows][cols] stationary operands (ws: weights, is: inputs)
   std::vector<uint32_t> west_;    // [rows][cols] operands moving right
@@ -95,7 +113,7 @@ class SystolicArray : public sc_core::sc_module {
   std::vector<uint32_t> deskew_;  // [cols][cols] ring of rows, slot i % cols
   int64_t pending_ = 0;  // cycles computed since the last synchronization
   int64_t sync_quantum_ = kSyncQuantumCycles;
-  int64_t preload_cycles_ = 0, stream_cycles_ = 0;
+  int64_t preload_cycles_ = 0, stream_cycles_ = 0, sram_stall_cycles_ = 0;
 };
 
 }  // namespace qarray

@@ -161,6 +161,30 @@ TEST(LayerEnergy, EqualsCountsTimesCostsFromTheRows) {
   EXPECT_DOUBLE_EQ(f.weight_sram_pj, 4 * e.weight_sram_pj);
 }
 
+// The DMA's accesses of the buffers: fills priced as writes, drains as reads, of the same operand
+// widths as the array's accesses.
+TEST(LayerEnergy, DmaFillsAreWritesAndDrainsAreReads) {
+  ArchConfig a = w8a8();
+  a.ifmap = {65536, 2, 16, 1, true};  // 32 KiB banks
+  a.weight = {65536, 2, 8, 1, true};
+  a.ofmap = {65536, 2, 64, 1, true};
+  LayerCounters k;
+  k.ifmap.fill_writes = 4096;
+  k.weight.fill_writes = 1024;
+  k.ofmap.drain_reads = 512;
+  const EnergyTable& t = horowitz();
+  const EnergyBreakdown e = layer_energy(k, true, a, t);
+  EXPECT_DOUBLE_EQ(e.ifmap_sram_pj, (4096.0 * 8 / 128) * sram_access_pj(t, "sram_write", 32768, 128));
+  EXPECT_DOUBLE_EQ(e.weight_sram_pj, (1024.0 * 8 / 64) * sram_access_pj(t, "sram_write", 32768, 64));
+  EXPECT_DOUBLE_EQ(e.ofmap_sram_pj, (512.0 * 32 / 512) * sram_access_pj(t, "sram_read", 32768, 512));  // accumulator words
+  EXPECT_DOUBLE_EQ(layer_energy(k, false, a, t).ofmap_sram_pj,
+                   (512.0 * 8 / 512) * sram_access_pj(t, "sram_read", 32768, 512));  // output activations
+  // On aladdin40 a write costs less than a read: the fills use the write rows.
+  const EnergyBreakdown w = layer_energy(k, true, a, aladdin());
+  EXPECT_DOUBLE_EQ(w.ifmap_sram_pj, (4096.0 * 8 / 128) * sram_access_pj(aladdin(), "sram_write", 32768, 128));
+  EXPECT_LT(w.ifmap_sram_pj, (4096.0 * 8 / 128) * sram_access_pj(aladdin(), "sram_read", 32768, 128));
+}
+
 TEST(Area, PeAndSramFromTheRows) {
   ArchConfig a = w8a8();
   const AreaBreakdown q = design_area(a, horowitz());

@@ -45,6 +45,7 @@ TEST(ArchConfig, ShippedPresetsLoadAndValidate) {
   EXPECT_EQ(g.ifmap.banks + g.weight.banks, 4);
   EXPECT_EQ(g.ofmap.capacity_bytes, 64 * 1024);  // the accumulator
   EXPECT_EQ(g.ofmap.banks, 2);
+  EXPECT_EQ(g.ofmap.ports, 2);  // Gemmini's accumulator banks are two-ported (a read and a write)
   const ArchConfig w = load_arch_config(preset("ws32"));
   EXPECT_EQ(w.rows, 32);
   const ArchConfig e = load_arch_config(preset("edge8"));
@@ -58,6 +59,14 @@ TEST(ArchConfig, DefaultStructIsTheWs16Preset) {
   EXPECT_EQ(def.acc_bits, file.acc_bits);
   EXPECT_EQ(def.ifmap.capacity_bytes, file.ifmap.capacity_bytes);
   EXPECT_EQ(def.dram.bytes_per_cycle, file.dram.bytes_per_cycle);
+  for (auto [d, f] : {std::pair<const SramBuffer*, const SramBuffer*>{&def.ifmap, &file.ifmap},
+                      {&def.weight, &file.weight}, {&def.ofmap, &file.ofmap}}) {
+    EXPECT_EQ(d->capacity_bytes, f->capacity_bytes);
+    EXPECT_EQ(d->banks, f->banks);
+    EXPECT_EQ(d->word_bytes, f->word_bytes);
+    EXPECT_EQ(d->ports, f->ports);
+    EXPECT_EQ(d->double_buffer, f->double_buffer);
+  }
   EXPECT_NO_THROW(def.validate("default"));
 }
 

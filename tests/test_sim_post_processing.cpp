@@ -44,10 +44,14 @@ IntTensor random_tensor(Shape s, int bits, std::mt19937& rng) {
   return x;
 }
 
+// Two ifmap ports: a group of lanes may read two words of one bank (a global pool's group spans
+// the two images), which one port would serve in two cycles (tests/test_sim_sram.cpp has the
+// port rule; here the lane timing alone).
 ArchConfig lanes(int cols) {
   ArchConfig a;
   a.rows = 4;
   a.cols = cols;
+  a.ifmap.ports = 2;
   return a;
 }
 
