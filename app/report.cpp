@@ -51,7 +51,8 @@ void check_output_dir(const std::string& dir, const std::string& flag) {
   const int fd = mkstemp(probe.data());
   if (fd < 0) throw InputError(at + "cannot create files in " + p.string() + " (" + std::strerror(errno) + ")");
   close(fd);
-  fs::remove(probe);
+  std::error_code ec;
+  fs::remove(probe, ec);
 }
 
 void print_fake_quant_gap(const FakeQuantGap& gap, int label_width) {

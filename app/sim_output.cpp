@@ -17,10 +17,11 @@ std::string shipped_path(const std::string& name, const std::string& folder, con
   if (name.find('/') != std::string::npos || name.find(ext) != std::string::npos) return name;
   const fs::path dir = fs::path(QARRAY_SOURCE_DIR) / folder;
   const fs::path file = dir / (name + ext);
-  if (fs::is_regular_file(file)) return file.string();
-  if (fs::exists(name)) return name;  // a file or folder of that name here: the loader says what is wrong with it
-  std::vector<std::string> shipped;
+  // error_code overloads throughout: a name the file system refuses (too long, ...) is just unknown.
   std::error_code ec;
+  if (fs::is_regular_file(file, ec)) return file.string();
+  if (fs::exists(name, ec)) return name;  // a file or folder of that name here: the loader says what is wrong with it
+  std::vector<std::string> shipped;
   for (const auto& e : fs::directory_iterator(dir, ec))
     if (e.path().extension() == ext) shipped.push_back(e.path().stem().string());
   std::sort(shipped.begin(), shipped.end());

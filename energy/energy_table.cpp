@@ -117,7 +117,8 @@ void check_rows(const EnergyTable& t, const std::string& where) {
 }
 
 std::string read_file(const std::string& path) {
-  if (std::filesystem::is_directory(path)) throw InputError(path + ": is a directory, not an energy table");
+  std::error_code ec;  // a path the file system refuses (too long, ...) fails the open below
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not an energy table");
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open the energy table");
   std::ostringstream text;

@@ -16,7 +16,8 @@ namespace {
 
 onnx::ModelProto read_model(const std::string& path) {
   // A directory opens and reads as empty, which protobuf takes for an empty model.
-  if (std::filesystem::is_directory(path)) throw InputError("'" + path + "' is a directory, not an ONNX model file");
+  std::error_code ec;  // a path the file system refuses (too long, ...) fails the open below
+  if (std::filesystem::is_directory(path, ec)) throw InputError("'" + path + "' is a directory, not an ONNX model file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot open model file '" + path + "'");
   std::ostringstream bytes;

@@ -176,7 +176,8 @@ ArchConfig parse_arch_config(const std::string& json_text, const std::string& wh
 
 ArchConfig load_arch_config(const std::string& path) {
   // A directory opens and reads as empty: name it rather than report empty JSON.
-  if (std::filesystem::is_directory(path)) throw InputError(path + ": is a directory, not an architecture file");
+  std::error_code ec;  // a path the file system refuses (too long, ...) fails the open below
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not an architecture file");
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open the architecture file");
   std::ostringstream text;

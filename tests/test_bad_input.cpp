@@ -265,6 +265,31 @@ TEST(BadInput, MissingDataset) {
                out);
 }
 
+// Found by fuzz_sweep_grid: a preset name longer than a file name may be (255 bytes) made the
+// file-system query throw (ENAMETOOLONG), which escaped as std::filesystem_error, uncaught in the
+// fuzzer and an internal error (exit 2) in the CLI. Such names are unknown names, or files that
+// cannot be opened, like any other.
+TEST(BadInput, OverlongNamesAreUnknownNotCrashes) {
+  const std::string name(300, 'a');
+  const fs::path out = temp("long_out");
+  const std::string presets = testing::shipped("configs", ".json");
+  expect_error("run --arch " + name + " --out " + out.string(),
+               "unknown architecture preset '" + name + "' (shipped: " + presets + "; or give the path of a .json file)",
+               out);
+  expect_error("run --model " + name + " --out " + out.string(),
+               "unknown model '" + name + "' (shipped: " + testing::shipped("workloads/models", ".onnx") +
+                   "; or give the path of a .onnx file)",
+               out);
+  expect_error("run --model /tmp/" + name + ".onnx --out " + out.string(),
+               "cannot open model file '/tmp/" + name + ".onnx'", out);
+  expect_error("run --out " + name, "--out " + name + ": cannot access " + name + " (File name too long)", out);
+  const fs::path grid = write(temp("long_grid.json"), R"({"model": "mobilenetv2", "arch": ")" + name + R"("})");
+  expect_error("sweep " + grid.string() + " --out " + out.string(),
+               grid.string() + ": arch: unknown architecture preset '" + name + "' (shipped: " + presets +
+                   "; or give the path of a .json file)",
+               out);
+}
+
 // --- unknown flag -------------------------------------------------------------------------
 
 TEST(BadInput, UnknownFlag) {
