@@ -163,8 +163,8 @@ int cosim(const CosimFlags& f) {
         const std::string label = f.model + " layer " + std::to_string(i) + " '" + l.name + "' (" +
                                   layer_kind_name(l.kind) + ")";
         if (!l.on_array()) {
-          std::printf("%-72s %7s %10s %8s %9s  skipped: no RTL (runs on the post-processing unit)\n", label.c_str(),
-                      "-", "-", "-", "-");
+          std::printf("%-72s %7s %10s %8s %8s %8s %9s  skipped: no RTL (runs on the post-processing unit)\n",
+                      label.c_str(), "-", "-", "-", "-", "-", "-");
           ++skipped;
           continue;
         }

@@ -158,6 +158,13 @@ OnDemandVariant ondemand_variant(const ArchConfig& arch, const std::string& arch
   const fs::path dir = root / v.key;
   const fs::path exe = dir / "qarray";
   v.executable = exe.string();
+  // Before anything is written: the tools a first build needs.
+  if (!fs::exists(exe) && !on_path("verilator"))
+    throw InputError("arch '" + arch.name + "' (" + rtl_array_name(arch) +
+                     ") needs an RTL variant verilated on demand, but verilator is not on PATH (Debian: apt-get "
+                     "install verilator)");
+  if (::access(b.cmake, X_OK) != 0)
+    throw InputError(std::string("verilating on demand needs cmake, not found at ") + b.cmake);
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) throw InputError(root.string() + ": cannot create the on-demand RTL cache (" + ec.message() + ")");
@@ -171,18 +178,11 @@ OnDemandVariant ondemand_variant(const ArchConfig& arch, const std::string& arch
     if (const int rc = run_logged({b.cmake, "--build", dir.string()}, log))
       throw InputError("updating the on-demand RTL build " + dir.string() + " failed (exit " + std::to_string(rc) +
                        "); log: " + log.string());
-    v.seconds = seconds_since(t0);
     if (mtime_or_min(exe) != before)
       progress("qarray cosim: rebuilt the on-demand RTL variant " + v.key + " (qarray or rtl/ changed) in " +
-               std::to_string(static_cast<int>(v.seconds + 0.5)) + " s");
+               std::to_string(static_cast<int>(seconds_since(t0) + 0.5)) + " s");
     return v;
   }
-  if (!on_path("verilator"))
-    throw InputError("arch '" + arch.name + "' (" + rtl_array_name(arch) +
-                     ") needs an RTL variant verilated on demand, but verilator is not on PATH (Debian: apt-get "
-                     "install verilator)");
-  if (::access(b.cmake, X_OK) != 0)
-    throw InputError(std::string("verilating on demand needs cmake, not found at ") + b.cmake);
   progress("qarray cosim: verilating " + rtl_array_name(arch) + " (accumulator depth " + std::to_string(depth) + ", " +
            (format == "fst" ? "FST" : "VCD") + " trace) on demand, once" + previous_build_note(root) + "; cache " +
            dir.string());
@@ -193,10 +193,9 @@ OnDemandVariant ondemand_variant(const ArchConfig& arch, const std::string& arch
     fs::remove_all(dir, ec);  // nothing half-built stays behind; the log does
     throw;
   }
-  v.built = true;
-  v.seconds = seconds_since(t0);
-  std::ofstream(root / "build_seconds.txt", std::ios::app) << v.key << " " << v.seconds << "\n";
-  progress("qarray cosim: built " + exe.string() + " in " + std::to_string(static_cast<int>(v.seconds + 0.5)) +
+  const double seconds = seconds_since(t0);
+  std::ofstream(root / "build_seconds.txt", std::ios::app) << v.key << " " << seconds << "\n";
+  progress("qarray cosim: built " + exe.string() + " in " + std::to_string(static_cast<int>(seconds + 0.5)) +
            " s (reused from now on)");
   return v;
 }

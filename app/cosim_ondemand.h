@@ -22,8 +22,6 @@ namespace qarray::cli {
 struct OnDemandVariant {
   std::string key;         // the cache folder's name
   std::string executable;  // the qarray that holds the variant
-  bool built = false;      // verilated and compiled by this call
-  double seconds = 0.0;    // wall time of this call's build step
 };
 
 // trace_format: "vcd", "fst", or "" (any cached one, else vcd). `progress` receives one-line

@@ -44,6 +44,20 @@ CosimMismatchError run_fault_case(const RtlVariant& v, int64_t k, const std::str
   throw std::runtime_error("the injected fault went unnoticed");
 }
 
+// A datapath fault: at `stage`, in the row of vector 0 of fold `fold`, at lane fault_lane, the
+// flipped bit being the only difference.
+void expect_lane_fault(const DatapathMismatch& m, const RtlVariant& v, CosimStage stage, int64_t fold,
+                       int64_t fold_cycle, int64_t run_cycle) {
+  EXPECT_EQ(m.stage, stage);
+  EXPECT_EQ(m.fold, fold);
+  EXPECT_EQ(m.fold_cycle, fold_cycle);
+  EXPECT_EQ(m.run_cycle, run_cycle);
+  EXPECT_FALSE(m.valid_differs);
+  EXPECT_EQ(m.column, v.fault_lane);
+  EXPECT_EQ(m.index, 0);
+  EXPECT_EQ(m.actual, m.expected ^ (int64_t{1} << v.fault_bit));
+}
+
 TEST(CosimFault, ReportsTheFaultyPeAndTheCycleItsSumLeaves) {
   const RtlVariant& v = fault_variant(RtlFault::Pe);
   ASSERT_EQ(v.dataflow, Dataflow::OutputStationary);
@@ -81,15 +95,8 @@ TEST(CosimFault, OneKFoldReportsThePostProcessingLaneAndCycle) {
       2 * v.rows + v.cols - 2 + Accumulator::kLatencyCycles + PostProcessing::kLatencyCycles;
   const CosimMismatchError e = run_fault_case(v, v.rows, "pp fault");
   const DatapathMismatch& m = e.mismatch;
-  EXPECT_EQ(m.stage, CosimStage::PostProcessing);
-  EXPECT_EQ(m.fold, 0);
-  EXPECT_EQ(m.fold_cycle, expected_cycle);
-  EXPECT_EQ(m.run_cycle, expected_cycle);
-  EXPECT_FALSE(m.valid_differs);
-  EXPECT_EQ(m.column, v.fault_lane);
-  EXPECT_EQ(m.index, 0);
+  expect_lane_fault(m, v, CosimStage::PostProcessing, 0, expected_cycle, expected_cycle);
   EXPECT_EQ(m.channel, v.fault_lane);  // fc: weight column c is output channel c
-  EXPECT_EQ(m.actual, m.expected ^ (int64_t{1} << v.fault_bit));
   const std::string want = "pp fault on RTL variant " + v.name + ": fold 1/1 (pass 0, k0 0, oc0 0, p0 0), cycle " +
                            std::to_string(expected_cycle) + " of the fold (cycle " + std::to_string(expected_cycle) +
                            " of the run): post-processing lane " + std::to_string(v.fault_lane) +
@@ -108,14 +115,7 @@ TEST(CosimFault, TwoKFoldsReportTheAccumulatorLaneAndCycleOfTheSecondFold) {
   const int64_t expected_fold_cycle = 2 * v.rows + v.cols - 2 + Accumulator::kLatencyCycles;
   const CosimMismatchError e = run_fault_case(v, 2 * v.rows, "acc fault");
   const DatapathMismatch& m = e.mismatch;
-  EXPECT_EQ(m.stage, CosimStage::Accumulator);
-  EXPECT_EQ(m.fold, 1);
-  EXPECT_EQ(m.fold_cycle, expected_fold_cycle);
-  EXPECT_EQ(m.run_cycle, fold_len + expected_fold_cycle);
-  EXPECT_FALSE(m.valid_differs);
-  EXPECT_EQ(m.column, v.fault_lane);
-  EXPECT_EQ(m.index, 0);
-  EXPECT_EQ(m.actual, m.expected ^ (int64_t{1} << v.fault_bit));
+  expect_lane_fault(m, v, CosimStage::Accumulator, 1, expected_fold_cycle, fold_len + expected_fold_cycle);
   const std::string want = "acc fault on RTL variant " + v.name + ": fold 2/2 (pass 0, k0 " + std::to_string(v.rows) +
                            ", oc0 0, p0 0), cycle " + std::to_string(expected_fold_cycle) + " of the fold (cycle " +
                            std::to_string(fold_len + expected_fold_cycle) + " of the run): accumulator lane " +

@@ -183,6 +183,16 @@ class LockstepTop : public sc_core::sc_module, private ArrayOutputSink {
     run.mismatch = true;
     return false;
   }
+  // False (and the mismatch recorded) when the stage's RTL valid differs from the model's row.
+  template <typename Row>
+  bool same_valid(LockstepRun& run, DatapathMismatch& m, bool valid, const Row* expected) {
+    if (valid == (expected != nullptr)) return true;
+    m.valid_differs = true;
+    m.expected_valid = expected != nullptr;
+    m.actual_valid = valid;
+    m.index = expected ? expected->index : -1;
+    return fail(run, m);
+  }
 
   // Array stage: the RTL's out_valid / out_sums against the model array's row of cycle n.
   bool compare_array(LockstepRun& run, int64_t t, int64_t f, int64_t n) {
@@ -194,13 +204,7 @@ class LockstepTop : public sc_core::sc_module, private ArrayOutputSink {
     DatapathMismatch m = at(CosimStage::Array, t, f);
     const int64_t drain_start = f >= 0 ? fold_cycles(v.dataflow, v.rows, v.cols, run.folds[f].job) - v.rows : 0;
     if (f >= 0 && v.dataflow == Dataflow::OutputStationary && n >= drain_start) m.pe_row = v.rows - 1 - (n - drain_start);
-    if (valid != (e != nullptr)) {
-      m.valid_differs = true;
-      m.expected_valid = e != nullptr;
-      m.actual_valid = valid;
-      m.index = e ? e->index : -1;
-      return fail(run, m);
-    }
+    if (!same_valid(run, m, valid, e)) return false;
     if (!e) return true;
     const uint32_t mask = low_bits_mask(v.acc_bits);
     r_->out_sums(got_.data());
@@ -226,13 +230,7 @@ class LockstepTop : public sc_core::sc_module, private ArrayOutputSink {
     const ExpectedRow* e = !expected.empty() && expected.front().cycle == t ? &expected.front() : nullptr;
     const bool valid = acc ? r_->acc_valid() : r_->pp_valid();
     DatapathMismatch m = at(stage, t, e ? static_cast<int64_t>(e->fold) : -1);
-    if (valid != (e != nullptr)) {
-      m.valid_differs = true;
-      m.expected_valid = e != nullptr;
-      m.actual_valid = valid;
-      m.index = e ? e->index : -1;
-      return fail(run, m);
-    }
+    if (!same_valid(run, m, valid, e)) return false;
     if (!e) return true;
     if (acc) r_->acc_row(got_.data());
     else r_->pp_codes(got_.data());
