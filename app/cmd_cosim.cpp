@@ -1,13 +1,21 @@
-// `qarray cosim`: lockstep co-simulation of the verilated RTL array with the SystemC array,
-// cycle by cycle, and of the resulting layer tensors with the golden executor, bit for bit.
-// Layers of a shipped model (quantized min/max at the arch's widths on 64 test images, as the
-// model tests do) and/or seeded random cases; prints one line per layer or case and a summary,
-// or the first mismatch (exit 1).
+// `qarray cosim`: lockstep co-simulation of the verilated RTL datapath (array, accumulator,
+// post-processing) with the SystemC one, cycle by cycle, and of the resulting layer tensors with
+// the golden executor, bit for bit. Layers of a shipped model (quantized min/max at the arch's
+// widths on 64 test images, as the model tests do) and/or seeded random cases; prints one line per
+// layer or case and a summary, or the first mismatch (exit 1). An arch without a compiled RTL
+// variant, or an FST trace, is verilated on demand (cosim_ondemand.h) and run by exec'ing the
+// qarray built for it with the same flags.
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 
 #include "app/commands.h"
+#include "app/cosim_ondemand.h"
 #include "app/sim_output.h"
 #include "models/errors.h"
 #include "models/onnx_loader.h"
@@ -54,38 +62,86 @@ std::vector<size_t> parse_layers(const std::string& s, size_t n) {
 
 std::string resolve_arch_file(const std::string& name) {
   for (const RtlVariant& v : rtl_variants())
-    if (v.name == name && !v.fault) return v.arch_file;
+    if (v.name == name && v.fault == RtlFault::None) return v.arch_file;
   return arch_path(name);
 }
 
 void print_row(const std::string& what, const CosimStats& s) {
-  std::printf("%-72s %7lld %10lld %8lld %9lld  ok\n", what.c_str(), static_cast<long long>(s.folds),
-              static_cast<long long>(s.cycles), static_cast<long long>(s.rows), static_cast<long long>(s.outputs));
+  std::printf("%-72s %7lld %10lld %8lld %8lld %8lld %9lld  ok\n", what.c_str(), static_cast<long long>(s.folds),
+              static_cast<long long>(s.cycles), static_cast<long long>(s.array_rows),
+              static_cast<long long>(s.acc_rows), static_cast<long long>(s.output_rows),
+              static_cast<long long>(s.outputs));
+}
+
+// "vcd" or "fst" from the trace file's name ("" without --trace).
+std::string trace_format(const std::string& trace) {
+  if (trace.empty()) return "";
+  for (const char* ext : {"vcd", "fst"})
+    if (trace.size() > 4 && trace.compare(trace.size() - 4, 4, std::string(".") + ext) == 0) return ext;
+  throw InputError("--trace " + trace + ": name the file *.vcd (VCD) or *.fst (FST)");
+}
+
+// Verilates (once) and runs the qarray that holds an RTL variant of `arch`: the same flags, with
+// --arch naming the arch file. Returns only by throwing.
+int run_on_demand(const CosimFlags& f, const std::string& arch_file, const ArchConfig& arch,
+                  const std::string& format) {
+  if (std::getenv("QARRAY_COSIM_ON_DEMAND"))  // this is that qarray: its variant must have matched
+    throw InputError("the on-demand RTL build does not hold arch '" + arch.name + "' (" + rtl_array_name(arch) + ")");
+  const OnDemandVariant v =
+      ondemand_variant(arch, arch_file, format, [](const std::string& line) { std::cerr << line << std::endl; });
+  std::vector<std::string> args{v.executable, "cosim", "--arch", arch_file, "--layers", f.layers,
+                                "--random", std::to_string(f.random), "--seed", std::to_string(f.seed),
+                                "--data", f.data};
+  if (!f.model.empty()) args.insert(args.end(), {"--model", f.model});
+  if (!f.trace.empty()) args.insert(args.end(), {"--trace", f.trace});
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  setenv("QARRAY_COSIM_ON_DEMAND", v.key.c_str(), 1);
+  std::fflush(nullptr);
+  ::execv(argv[0], argv.data());
+  throw InputError("cannot run " + v.executable + ": " + std::strerror(errno));
 }
 
 int cosim(const CosimFlags& f) {
   if (f.model.empty() && f.random <= 0)
     throw InputError("give --model M (with --layers) or --random N (with --seed), or both");
   if (f.random < 0) throw InputError("--random " + std::to_string(f.random) + " must not be negative");
-  if (!f.trace.empty() && (f.trace.size() < 4 || f.trace.substr(f.trace.size() - 4) != ".vcd"))
-    throw InputError("--trace " + f.trace + ": only VCD traces are built in (name the file *.vcd)");
+  const std::string format = trace_format(f.trace);
   std::vector<const RtlVariant*> variants;
   ArchConfig arch;
+  bool user_arch = false;  // random cases tile for the user's arch (else each variant's own file)
   if (f.all_variants) {
     if (!f.model.empty()) throw InputError("--all-variants runs random cases only (drop --model)");
+    if (format == "fst")
+      throw InputError("--trace " + f.trace + ": the compiled variants write VCD traces (give --arch for an FST one)");
     for (const RtlVariant& v : rtl_variants())
-      if (!v.fault) variants.push_back(&v);
+      if (v.fault == RtlFault::None) variants.push_back(&v);
   } else if (!f.variant.empty()) {
-    variants.push_back(&rtl_variant_named(f.variant));
-    arch = variant_arch(*variants[0]);
+    const RtlVariant& v = rtl_variant_named(f.variant);
+    if (!format.empty() && format != v.trace_format) {
+      if (v.fault != RtlFault::None)
+        throw InputError("--trace " + f.trace + ": the fault build " + v.name + " writes " + v.trace_format +
+                         " traces only");
+      return run_on_demand(f, v.arch_file, variant_arch(v), format);
+    }
+    variants.push_back(&v);
+    arch = variant_arch(v);
   } else {
-    arch = load_arch_config(resolve_arch_file(f.arch));
-    variants.push_back(&find_rtl_variant(arch));
+    const std::string file = resolve_arch_file(f.arch);
+    arch = load_arch_config(file);
+    const RtlVariant* v = match_rtl_variant(arch);
+    if (!v || (!format.empty() && format != v->trace_format)) return run_on_demand(f, file, arch, format);
+    variants.push_back(v);
+    user_arch = true;
   }
-  std::printf("co-simulation: verilated rtl/systolic_array.v in lockstep with the SystemC array (every cycle: "
-              "out_valid and every column sum), final tensors against the golden executor\n");
-  for (const RtlVariant* v : variants) std::printf("RTL variant %s\n", v->describe().c_str());
-  std::printf("%-72s %7s %10s %8s %9s  %s\n", "layer / case", "folds", "cycles", "rows", "outputs", "result");
+  std::printf("co-simulation: verilated rtl/array_datapath.v in lockstep with the SystemC datapath (every cycle: "
+              "the array's, accumulator's and post-processing's valid and every lane), final tensors against the "
+              "golden executor\n");
+  for (const RtlVariant* v : variants)
+    std::printf("RTL variant %s%s\n", v->describe().c_str(), v->on_demand ? " (verilated on demand)" : "");
+  std::printf("%-72s %7s %10s %8s %8s %8s %9s  %s\n", "layer / case", "folds", "cycles", "array", "acc", "out",
+              "outputs", "result");
   CosimStats total;
   int64_t cases = 0, skipped = 0;
   CosimOptions opt;
@@ -107,8 +163,8 @@ int cosim(const CosimFlags& f) {
         const std::string label = f.model + " layer " + std::to_string(i) + " '" + l.name + "' (" +
                                   layer_kind_name(l.kind) + ")";
         if (!l.on_array()) {
-          std::printf("%-72s %7s %10s %8s %9s  skipped: no RTL (runs on the post-processing unit)\n", label.c_str(),
-                      "-", "-", "-", "-");
+          std::printf("%-72s %7s %10s %8s %8s %8s %9s  skipped: no RTL (runs on the post-processing unit)\n",
+                      label.c_str(), "-", "-", "-", "-", "-", "-");
           ++skipped;
           continue;
         }
@@ -119,11 +175,13 @@ int cosim(const CosimFlags& f) {
         ++cases;
       }
     }
+    std::vector<ArchConfig> archs;
+    for (const RtlVariant* v : variants) archs.push_back(user_arch ? arch : variant_arch(*v));
     for (int64_t c = 0; c < f.random; ++c)
-      for (const RtlVariant* v : variants) {
+      for (size_t i = 0; i < variants.size(); ++i) {
         std::string what;
-        const uint32_t seed = f.seed * 1000003u + static_cast<uint32_t>(c) * 7919u + static_cast<uint32_t>(v - rtl_variants().data());
-        const CosimStats s = cosim_random_case(*v, seed, c, &what, opt.trace_path);
+        const uint32_t seed = f.seed * 1000003u + static_cast<uint32_t>(c) * 7919u + static_cast<uint32_t>(i);
+        const CosimStats s = cosim_random_case(*variants[i], archs[i], seed, c, &what, opt.trace_path);
         opt.trace_path.clear();
         total.add(s);
         ++cases;
@@ -136,10 +194,11 @@ int cosim(const CosimFlags& f) {
                 static_cast<long long>(total.cycles));
     return 1;
   }
-  std::printf("summary: %lld cases (%lld layers skipped), %lld folds, %lld cycles compared, %lld rows, "
-              "%lld outputs checked against golden, mismatches 0\n",
+  std::printf("summary: %lld cases (%lld layers skipped), %lld folds, %lld cycles compared, rows equal: %lld "
+              "array, %lld accumulator, %lld post-processed; %lld outputs checked against golden, mismatches 0\n",
               static_cast<long long>(cases), static_cast<long long>(skipped), static_cast<long long>(total.folds),
-              static_cast<long long>(total.cycles), static_cast<long long>(total.rows),
+              static_cast<long long>(total.cycles), static_cast<long long>(total.array_rows),
+              static_cast<long long>(total.acc_rows), static_cast<long long>(total.output_rows),
               static_cast<long long>(total.outputs));
   return 0;
 }
@@ -149,7 +208,8 @@ int cosim(const CosimFlags& f) {
 Action add_cosim(CLI::App& app) {
   auto f = std::make_shared<CosimFlags>();
   app.add_option("--arch", f->arch,
-                 "Architecture file or preset whose array matches a compiled RTL variant (or a variant name)")
+                 "Architecture file, preset or compiled variant name; an arch without a compiled RTL variant is "
+                 "verilated on demand once (cached in the build tree or $QARRAY_COSIM_CACHE)")
       ->capture_default_str();
   app.add_option("--model", f->model, "Shipped model (mobilenetv2, resnet) or an ONNX file");
   app.add_option("--layers", f->layers, "Layer indices of --model: 0-2, 4 or 0,3,5-7")->capture_default_str();
@@ -158,7 +218,9 @@ Action add_cosim(CLI::App& app) {
   app.add_option("--variant", f->variant,
                  "A compiled RTL variant by name instead of --arch (includes the fault-injection build)");
   app.add_flag("--all-variants", f->all_variants, "Random cases on every compiled variant instead of --arch's");
-  app.add_option("--trace", f->trace, "Write a VCD of the RTL array (the first layer or case)");
+  app.add_option("--trace", f->trace,
+                 "Trace every RTL signal of the first layer or case: FILE.vcd (VCD) or FILE.fst (FST, verilated "
+                 "on demand with --trace-fst)");
   app.add_option("--data", f->data, "Fashion-MNIST directory (IDX .gz files) for --model")->capture_default_str();
   return [f] { return cosim(*f); };
 }

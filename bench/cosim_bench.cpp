@@ -1,10 +1,13 @@
 // Benchmark of the RTL co-simulation (not a test; bench/cosim runs it and prints the table).
-//   qarray_bench_cosim VARIANT MODE   MODE = rtl (the verilated array alone, driven by the same
-//                                     fold stimulus) or lockstep (with the SystemC array, every
-//                                     cycle compared, and the golden check of the layer)
+//   qarray_bench_cosim VARIANT MODE [REPEATS]
+//     MODE = rtl (the verilated datapath alone, driven by the same controller stimulus) or
+//     lockstep (with the SystemC datapath, every stage compared every cycle, and the golden check
+//     of the layer); the layer runs REPEATS times (default 5) after one warm-up run.
 // Workload: a 3x3 conv 32->64 on 16x16 (random data, seed 1) on the variant's array. Prints one
-// line of key=value pairs: simulated cycles, wall seconds.
+// line of key=value pairs: simulated cycles and wall seconds of the REPEATS runs.
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <string>
 
@@ -14,10 +17,11 @@
 
 int main(int argc, char** argv) {
   using namespace qarray;
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: qarray_bench_cosim VARIANT rtl|lockstep\n");
+  if (argc != 3 && argc != 4) {
+    std::fprintf(stderr, "usage: qarray_bench_cosim VARIANT rtl|lockstep [REPEATS]\n");
     return 2;
   }
+  const int repeats = argc == 4 ? std::max(1, std::atoi(argv[3])) : 5;
   try {
     const RtlVariant& v = rtl_variant_named(argv[1]);
     const ArchConfig arch = variant_arch(v);
@@ -35,7 +39,8 @@ int main(int argc, char** argv) {
     opt.rtl_only = std::string(argv[2]) == "rtl";
     cosim_layer(net, 0, x, arch, opt, "warm-up");  // builds the SystemC top once
     const auto t0 = std::chrono::steady_clock::now();
-    const CosimStats st = cosim_layer(net, 0, x, arch, opt, "bench");
+    CosimStats st;
+    for (int i = 0; i < repeats; ++i) st.add(cosim_layer(net, 0, x, arch, opt, "bench"));
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf("variant=%s mode=%s cycles=%lld folds=%lld wall_s=%.4f\n", v.name.c_str(), argv[2],
                 static_cast<long long>(st.cycles), static_cast<long long>(st.folds), sec);

@@ -14,6 +14,8 @@
 // in_valid; out_valid/out_q are registered and hold that row's result exactly 3 rising edges
 // later (sim/post_processing.h kLatencyCycles = 3). rst (synchronous) clears only the valid
 // pipeline. shift must lie in [-31, 30]; M0 is 0 or in [2^30, 2^31) (any 32-bit M0 is exact).
+// Fault injection (co-simulation self-test only): with `define QARRAY_FAULT_PP, lane
+// `QARRAY_FAULT_LANE flips bit `QARRAY_FAULT_BIT of its output code.
 module post_processing #(
   parameter LANES = 16,
   parameter ACC_BITS = 32,  // 2..32
@@ -109,8 +111,15 @@ module post_processing #(
       wire signed [32:0] y = $signed({zp2[31], zp2}) + $signed({quotient[31], quotient});  // no overflow
       wire below = y < $signed({lo2[31], lo2});
       wire above = y > $signed({hi2[31], hi2});
+`ifdef QARRAY_FAULT_PP
+      localparam [OUT_BITS-1:0] FAULT_MASK = (i == `QARRAY_FAULT_LANE)
+          ? ({{(OUT_BITS-1){1'b0}}, 1'b1} << `QARRAY_FAULT_BIT) : {OUT_BITS{1'b0}};
+`else
+      localparam [OUT_BITS-1:0] FAULT_MASK = {OUT_BITS{1'b0}};
+`endif
       reg [OUT_BITS-1:0] q3;
-      always @(posedge clk) q3 <= below ? lo2[OUT_BITS-1:0] : above ? hi2[OUT_BITS-1:0] : y[OUT_BITS-1:0];
+      always @(posedge clk)
+        q3 <= (below ? lo2[OUT_BITS-1:0] : above ? hi2[OUT_BITS-1:0] : y[OUT_BITS-1:0]) ^ FAULT_MASK;
       assign out_q[i*OUT_BITS +: OUT_BITS] = q3;
     end
   endgenerate

@@ -11,6 +11,11 @@ namespace qarray {
 
 class Accumulator {
  public:
+  // Cycles from the array delivering a row to the updated row leaving the accumulator (its
+  // output register in rtl/accumulator.v); the controller's first_output_cycle counts it as the
+  // "+ 1" before PostProcessing::kLatencyCycles.
+  static constexpr int64_t kLatencyCycles = 1;
+
   // A fresh tile of p_len vectors x oc_len columns.
   void begin_tile(int64_t p_len, int64_t oc_len);
   // Adds the sums of vector p (one per column oc); `first` overwrites instead. Returns the

@@ -68,9 +68,10 @@ inline std::string shipped(const std::string& folder, const std::string& ext) {
 // An error report is exactly one line.
 inline bool one_line(const std::string& err) { return !err.empty() && err.find('\n') == err.size() - 1; }
 
-inline CliResult run_qarray(const std::string& args) {
+// env: "NAME=value " assignments put before the command (shell syntax), or empty.
+inline CliResult run_qarray(const std::string& args, const std::string& env = "") {
   const std::string err_file = (cli_temp_dir("qarray_cli") / "stderr.txt").string();
-  const std::string cmd = std::string(QARRAY_EXE) + " " + args + " 2>" + err_file;
+  const std::string cmd = env + std::string(QARRAY_EXE) + " " + args + " 2>" + err_file;
   CliResult r;
   FILE* p = popen(cmd.c_str(), "r");
   char buf[4096];

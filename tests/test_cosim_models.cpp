@@ -1,7 +1,7 @@
 // The first three layers of both shipped reference models (quantized min/max at 8 bits on 64
 // test images, as tests/test_sim_network.cpp does) co-simulated on the 8x8 RTL variants of every
-// dataflow: the RTL array equal to the SystemC array every cycle, the layer outputs equal to
-// golden. Layers without RTL (add, pools) do not occur among them (asserted).
+// dataflow: the RTL datapath (array, accumulator, post-processing) equal to the SystemC one every
+// cycle, the layer outputs equal to golden. Layers without RTL (add, pools) do not occur among them (asserted).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -32,7 +32,9 @@ TEST_P(CosimModels, FirstThreeLayersEqualEveryCycleAndBitExact) {
     try {
       const CosimStats s = cosim_layer(net, i, values[l.inputs[0]], arch, {}, model + " layer " + std::to_string(i));
       EXPECT_EQ(s.outputs, static_cast<int64_t>(values[l.output].data.size()));
-      EXPECT_GT(s.rows, 0);
+      EXPECT_GT(s.array_rows, 0);
+      EXPECT_GE(s.acc_rows, s.output_rows);
+      EXPECT_GT(s.output_rows, 0);
     } catch (const CosimMismatchError& e) {
       FAIL() << e.what();
     }

@@ -1,7 +1,8 @@
 // RTL unit test of rtl/accumulator.v (verilated, plain C++) against the read-modify-write rule of
 // sim/accumulator.{h,cpp}: the first fold overwrites, later folds add with ACC_BITS wrap-around
 // (workloads/numeric.h wrap_to_bits), the result is out_acc one edge later and is written back.
-// Two parameter sets: COLS=1/ACC_BITS=8/DEPTH=16 and COLS=16/ACC_BITS=32/DEPTH=256.
+// rst clears out_valid and blocks the write. Two parameter sets: COLS=1/ACC_BITS=8/DEPTH=16 and
+// COLS=16/ACC_BITS=32/DEPTH=256.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -33,6 +34,7 @@ struct AccumulatorRtl {
 
   AccumulatorRtl() {
     m->clk = 0;
+    m->rst = 0;
     m->in_valid = 0;
     m->eval();
   }
@@ -144,6 +146,30 @@ TEST(RtlAccumulator, SmallOverwriteAddAndWrapAround) {
 TEST(RtlAccumulator, WideOverwriteAddAndWrapAround) {
   Wide rtl;
   check_rules(rtl);
+}
+// rst (synchronous) clears out_valid and writes nothing, even with in_valid high; the row it
+// would have written keeps its value.
+template <typename Rtl>
+void check_reset(Rtl& rtl) {
+  rtl.fold(true, 3, row_of<Rtl>(11), "before reset", 0);
+  EXPECT_EQ(rtl.m->out_valid, 1);
+  rtl.drive(true, true, 3, row_of<Rtl>(99));
+  rtl.m->rst = 1;
+  rtl.edge();
+  EXPECT_EQ(rtl.m->out_valid, 0) << "out_valid right after a reset edge with in_valid high";
+  rtl.m->rst = 0;
+  rtl.fold(false, 3, row_of<Rtl>(1), "after reset: the row still holds 11", 1);
+  EXPECT_EQ(rtl.out(0), 12);
+  EXPECT_EQ(rtl.failures, 0);
+}
+
+TEST(RtlAccumulator, SmallResetClearsValidAndBlocksTheWrite) {
+  Small rtl;
+  check_reset(rtl);
+}
+TEST(RtlAccumulator, WideResetClearsValidAndBlocksTheWrite) {
+  Wide rtl;
+  check_reset(rtl);
 }
 TEST(RtlAccumulator, SmallRandomFoldsEqualReference) {
   Small rtl;

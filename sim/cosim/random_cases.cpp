@@ -28,8 +28,8 @@ int64_t crossing_k(int acc_bits, int32_t wq, int32_t xq) {
 
 }  // namespace
 
-CosimStats cosim_random_case(const RtlVariant& v, uint32_t seed, int64_t case_index, std::string* what,
-                             const std::string& trace_path) {
+CosimStats cosim_random_case(const RtlVariant& v, const ArchConfig& arch, uint32_t seed, int64_t case_index,
+                             std::string* what, const std::string& trace_path) {
   std::mt19937 rng(seed);
   const int kind = static_cast<int>(case_index % 8);
   const int R = v.rows, C = v.cols;
@@ -106,7 +106,6 @@ CosimStats cosim_random_case(const RtlVariant& v, uint32_t seed, int64_t case_in
     l.clamp_hi = static_cast<int32_t>(amax - pick(rng, 0, amax / 4));
   }
   net.validate("random case");
-  ArchConfig arch = variant_arch(v);
   *what = std::string(layer_kind_name(s.kind)) + " c" + std::to_string(s.channels) + " f" +
           std::to_string(s.filters) + " " + std::to_string(s.ifmap_h) + "x" + std::to_string(s.ifmap_w) + " k" +
           std::to_string(s.filter_h) + " s" + std::to_string(s.stride) + " p" + std::to_string(s.pad) + " batch " +
