@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "app/report.h"
 #include "models/errors.h"
 
 extern char** environ;
@@ -30,7 +31,8 @@ std::string plot_script() { return std::string(QARRAY_SOURCE_DIR) + "/plots/qarr
 int plot(const PlotFlags& f) {
   if (f.report.empty() && f.sweep.empty()) throw InputError("qarray plot: give --report, --sweep or both");
   for (const std::string* p : {&f.report, &f.sweep})
-    if (!p->empty() && !std::filesystem::is_regular_file(*p)) throw InputError(*p + ": no such file");
+    if (std::error_code ec; !p->empty() && !std::filesystem::is_regular_file(*p, ec)) throw InputError(*p + ": no such file");
+  check_output_dir(f.out, "--out");
   const char* env = std::getenv("QARRAY_PYTHON");
   const std::string python = env && *env ? env : "/usr/bin/python3";
   if (access(python.c_str(), X_OK) != 0)

@@ -32,6 +32,7 @@ nlohmann::json eval_json(const EvalResult& r) {
 
 int run_ptq(const PtqCommand& f) {
   const PtqOptions opt = f.ptq.resolve(f.threads);
+  check_output_dir(f.out, "--out");
   const std::string model_path = shipped_model(f.model);
   const Graph graph = load_onnx(model_path);
   const Dataset train = load_fashion_mnist(f.data, Split::Train);

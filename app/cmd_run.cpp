@@ -133,6 +133,17 @@ nlohmann::json sim_json(const Network& net, const ArchConfig& arch, const std::s
           {"layers", layers}};
 }
 
+// Runs test image 0 through the cycle model on the design and on its FP32 twin, values unchecked,
+// so that a buffer too small for one tile fails now rather than after the whole evaluation.
+void check_design_runs(const Network& net, const Dataset& test, const ArchConfig& arch, const std::string& where) {
+  try {
+    simulate_network(net, GoldenExecutor(net).quantize_input(test.batch(0, 1)), arch);
+    simulate_twin(net, test, fp32_twin(arch));
+  } catch (const InputError& e) {
+    throw InputError(where + ": " + e.what());
+  }
+}
+
 int run(const RunFlags& f) {
   const PtqOptions opt = f.ptq.resolve(f.threads);  // before any loading: a bad flag fails at once
   const QuantSpec& spec = opt.spec;
@@ -140,11 +151,13 @@ int run(const RunFlags& f) {
   if (f.images > 0 && f.sim_images > f.images)
     throw InputError("--sim-images " + std::to_string(f.sim_images) + " exceeds --images " + std::to_string(f.images) +
                      " (the simulated images are checked against golden's predictions)");
+  check_output_dir(f.out, "--out");
   const std::string arch_file = arch_path(f.arch);
   const ArchConfig arch = load_arch(f.arch, f.arch_overrides);
   const EnergyTable table = load_energy_table(f.energy_table);
-  if (f.sim_images > 0)
-    check_widths(arch, "--arch " + f.arch + " (" + arch_file + ")", spec.weight_bits, spec.act_bits, spec.acc_bits);
+  // Errors about the design name the flag as given and the file a preset resolved to.
+  const std::string arch_where = "--arch " + f.arch + (f.arch == arch_file ? "" : " (" + arch_file + ")");
+  if (f.sim_images > 0) check_widths(arch, arch_where, spec.weight_bits, spec.act_bits, spec.acc_bits);
   const std::string model_path = shipped_model(f.model);
   std::cout << "qarray run: model " << model_path << "\n";
   const Graph graph = load_onnx(model_path);
@@ -161,6 +174,7 @@ int run(const RunFlags& f) {
             << "-bit accumulators, " << f.calib_images << " calibration images\n";
   const PtqResult qm = quantize_ptq(graph, calibration_images(train, f.calib_images), opt);
   for (const PtqStep& step : qm.steps) std::printf("  %-22s %7.2f s\n", step.name.c_str(), step.seconds);
+  if (f.sim_images > 0) check_design_runs(qm.network, test, arch, arch_where);
 
   EvalOptions eval;
   eval.images = f.images;
@@ -251,8 +265,7 @@ int run(const RunFlags& f) {
 }  // namespace
 
 std::string shipped_model(const std::string& name) {
-  if (name.find('/') != std::string::npos || name.find(".onnx") != std::string::npos) return name;
-  return std::string(QARRAY_SOURCE_DIR) + "/workloads/models/" + name + ".onnx";
+  return shipped_path(name, "workloads/models", ".onnx", "model");
 }
 
 Action add_run(CLI::App& app) {

@@ -24,6 +24,7 @@
 
 #include "app/commands.h"
 #include "app/energy_report.h"
+#include "app/report.h"
 #include "app/sim_output.h"
 #include "app/sweep_grid.h"
 #include "app/sweep_table.h"
@@ -259,6 +260,7 @@ void print_table(const SweepGrid& g, const SweepTable& t) {
 int sweep(const SweepFlags& f) {
   // Everything that can be wrong with the input is found before anything is written.
   const SweepGrid g = load_sweep_grid(f.grid);
+  check_output_dir(f.out, "--out");
   std::map<std::string, EnergyTable> tables;
   for (const std::string& name : g.energy_table) {
     try {
@@ -275,6 +277,7 @@ int sweep(const SweepFlags& f) {
     throw InputError(f.grid + ": eval_images/sim_images: the test set holds " + std::to_string(test.count));
   const std::string csv = f.out + "/points.csv";
   SweepTable table = read_sweep_table(csv);
+  const size_t kept = table.rows.size();  // rows of earlier runs keep their place
 
   const std::vector<SweepPoint> points = sweep_points(g);
   std::vector<SweepPoint> pending;
@@ -354,6 +357,17 @@ int sweep(const SweepFlags& f) {
     const json r = child_result(job.fd, status);
     finish(pending[job.point], r, std::chrono::duration<double>(Clock::now() - job.start).count());
   }
+  // This run's rows were appended as their points finished; in grid order instead, the table is
+  // the same whatever --jobs and whichever point finished first.
+  std::map<std::string, size_t> order;
+  for (size_t i = 0; i < points.size(); ++i) order[sweep_key(param_row(g, points[i]))] = i;
+  auto rank = [&](const SweepRow& r) {
+    const auto it = order.find(sweep_key(r));
+    return it == order.end() ? points.size() : it->second;
+  };
+  std::stable_sort(table.rows.begin() + static_cast<std::ptrdiff_t>(kept), table.rows.end(),
+                   [&](const SweepRow& a, const SweepRow& b) { return rank(a) < rank(b); });
+  if (finished) write_sweep_table(csv, table);
   print_table(g, table);
   std::cout << "table: " << csv << "\n";
   if (failed) {

@@ -2,6 +2,7 @@
 // Errors are one line on stderr and a non-zero exit; libraries throw, only this file prints them.
 #include <malloc.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "app/commands.h"
@@ -35,7 +36,15 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version print and exit 0; a bad command line is one line and exit 1, as every
+    // other bad input (CLI11's own report takes two lines and exits 100-199).
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    std::string what = e.what(), help = "qarray --help";
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    for (auto& [sub, action] : actions)
+      if (sub->parsed()) help = "qarray " + sub->get_name() + " --help";
+    std::cerr << "qarray: error: " << what << " (" << help << " lists the flags)\n";
+    return 1;
   }
   try {
     for (auto& [sub, action] : actions)

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -27,6 +29,30 @@ void write_json(const std::string& path, const nlohmann::json& report) {
     }
   }
   fs::rename(tmp, p);
+}
+
+void check_output_dir(const std::string& dir, const std::string& flag) {
+  namespace fs = std::filesystem;
+  const std::string at = flag + " " + dir + ": ";
+  fs::path p = dir.empty() ? fs::path(".") : fs::path(dir);
+  for (;;) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(p, ec);
+    if (fs::exists(st)) {
+      if (!fs::is_directory(st)) throw InputError(at + p.string() + " is not a directory");
+      break;
+    }
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+      throw InputError(at + "cannot access " + p.string() + " (" + ec.message() + ")");
+    p = p.has_parent_path() && p.parent_path() != p ? p.parent_path() : fs::path(".");
+  }
+  // Create a real file: permission bits do not say what root may do, nor what /proc allows.
+  std::string probe = (p / ".qarray-write-check-XXXXXX").string();
+  const int fd = mkstemp(probe.data());
+  if (fd < 0) throw InputError(at + "cannot create files in " + p.string() + " (" + std::strerror(errno) + ")");
+  close(fd);
+  std::error_code ec;
+  fs::remove(probe, ec);
 }
 
 void print_fake_quant_gap(const FakeQuantGap& gap, int label_width) {

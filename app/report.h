@@ -14,6 +14,12 @@ nlohmann::json fake_quant_gap_json(const FakeQuantGap& gap);
 // Writes `report` to `path` through a temporary file and a rename; creates parent folders.
 void write_json(const std::string& path, const nlohmann::json& report);
 
+// Throws InputError "<flag> <dir>: ..." unless files can be created in the output folder `dir`
+// or, if it does not exist yet, in its nearest existing ancestor (which must be a folder). It
+// leaves nothing behind (no folder, no file): commands call it before their long work, so a bad
+// --out fails at once instead of after the evaluation.
+void check_output_dir(const std::string& dir, const std::string& flag);
+
 // Progress on stderr: a rewritten line on a terminal, a line per quarter otherwise.
 class ProgressLine {
  public:

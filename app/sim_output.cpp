@@ -1,7 +1,9 @@
 #include "app/sim_output.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 
 #include "models/errors.h"
 #include "sim/simulator.h"
@@ -9,10 +11,27 @@
 
 namespace qarray::cli {
 
-std::string arch_path(const std::string& name) {
-  if (name.find('/') != std::string::npos || name.find(".json") != std::string::npos) return name;
-  return std::string(QARRAY_SOURCE_DIR) + "/configs/" + name + ".json";
+std::string shipped_path(const std::string& name, const std::string& folder, const std::string& ext,
+                         const std::string& what) {
+  namespace fs = std::filesystem;
+  if (name.find('/') != std::string::npos || name.find(ext) != std::string::npos) return name;
+  const fs::path dir = fs::path(QARRAY_SOURCE_DIR) / folder;
+  const fs::path file = dir / (name + ext);
+  // error_code overloads throughout: a name the file system refuses (too long, ...) is just unknown.
+  std::error_code ec;
+  if (fs::is_regular_file(file, ec)) return file.string();
+  if (fs::exists(name, ec)) return name;  // a file or folder of that name here: the loader says what is wrong with it
+  std::vector<std::string> shipped;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ext) shipped.push_back(e.path().stem().string());
+  std::sort(shipped.begin(), shipped.end());
+  std::string list;
+  for (const std::string& s : shipped) list += (list.empty() ? "" : ", ") + s;
+  throw InputError("unknown " + what + " '" + name + "' (shipped: " + list + "; or give the path of a " + ext +
+                   " file)");
 }
+
+std::string arch_path(const std::string& name) { return shipped_path(name, "configs", ".json", "architecture preset"); }
 
 void add_arch_override_flags(CLI::App& app, ArchOverrides& o) {
   app.add_option("--dataflow", o.dataflow, "Override the --arch dataflow: ws, is or os");
@@ -70,13 +89,6 @@ void write_counter_csv(std::ostream& out, const LayerCounters& k, double clock_m
       << k.sram_stall_cycles << "," << k.ifmap.fill_writes << "," << k.weight.fill_writes << ","
       << k.ofmap.drain_reads;
   for (const auto& [name, u] : units(k)) out << "," << u->busy << "," << u->stall << "," << u->idle;
-}
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
 }
 
 nlohmann::json counters_json(const LayerCounters& k, double clock_mhz) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "models/csv.h"  // csv_field for the text cells of those rows
 #include "models/fashion_mnist.h"
 #include "sim/arch_config.h"
 #include "sim/counters.h"
@@ -17,7 +18,13 @@
 
 namespace qarray::cli {
 
-// A preset name (configs/NAME.json of the source tree) or, if it has a '/' or ends in .json, a path.
+// The file a command-line name stands for: `name` itself if it has a '/' or contains `ext`;
+// else FOLDER/NAME<ext> of the source tree if shipped; else `name` if such a file or folder
+// exists here; else InputError "unknown <what> 'name' (shipped: a, b; or give the path of a
+// <ext> file)".
+std::string shipped_path(const std::string& name, const std::string& folder, const std::string& ext,
+                         const std::string& what);
+// An architecture preset (configs/NAME.json) or an arch file, through shipped_path().
 std::string arch_path(const std::string& name_or_file);
 
 // --dataflow, --rows, --cols: command-line overrides of the --arch file (run, sim-layer).
@@ -40,8 +47,6 @@ extern const char* const kCounterCsvColumns;
 // One row's counter fields in kCounterCsvColumns order (no leading or trailing comma or newline);
 // doubles as the shortest text that reads back exactly (the same digits as the JSON report).
 void write_counter_csv(std::ostream& out, const LayerCounters& k, double clock_mhz);
-// A text cell of a CSV row: as is, or in double quotes (quotes doubled) if it holds a comma, quote or newline.
-std::string csv_field(const std::string& text);
 // The same fields as a JSON object, keyed by the column names, plus "sram_banks": per buffer
 // (ifmap, weight, ofmap) one object per bank with reads, writes, fill_writes, drain_reads.
 nlohmann::json counters_json(const LayerCounters& k, double clock_mhz);

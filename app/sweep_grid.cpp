@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -157,6 +158,8 @@ SweepGrid parse_sweep_grid(const std::string& json_text, const std::string& wher
 }
 
 SweepGrid load_sweep_grid(const std::string& path) {
+  std::error_code ec;  // a path the file system refuses is reported by the open below
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not a grid file");
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot read the grid file");
   std::stringstream text;

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "app/sim_output.h"
+#include "models/csv.h"
 #include "models/errors.h"
 
 namespace qarray::cli {
@@ -50,31 +50,6 @@ void SweepTable::put(const SweepRow& row) {
   rows.push_back(row);
 }
 
-namespace {
-
-// Splits one CSV line (RFC 4180 quoting, no embedded newlines: error texts are one line).
-bool split_csv(const std::string& line, std::vector<std::string>& cells) {
-  cells.assign(1, "");
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c != '"') cells.back() += c;
-      else if (i + 1 < line.size() && line[i + 1] == '"') cells.back() += '"', ++i;
-      else quoted = false;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.emplace_back();
-    } else {
-      cells.back() += c;
-    }
-  }
-  return !quoted;
-}
-
-}  // namespace
-
 SweepTable read_sweep_table(const std::string& path) {
   SweepTable t;
   std::ifstream in(path);
@@ -89,7 +64,7 @@ SweepTable read_sweep_table(const std::string& path) {
                      "); choose another --out or remove the file");
   std::vector<std::string> cells;
   for (int n = 2; std::getline(in, line); ++n) {
-    if (!split_csv(line, cells) || cells.size() != kSweepColumns.size())
+    if (!split_csv_line(line, cells) || cells.size() != kSweepColumns.size())
       throw InputError(path + ": line " + std::to_string(n) + ": expected " + std::to_string(kSweepColumns.size()) +
                        " cells, got " + std::to_string(cells.size()) + " (file edited by hand?)");
     SweepRow row;

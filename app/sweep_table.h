@@ -21,7 +21,7 @@ using SweepRow = std::map<std::string, std::string>;  // column -> cell text (mi
 std::string sweep_key(const SweepRow& row);
 
 struct SweepTable {
-  std::vector<SweepRow> rows;  // in the order they finished
+  std::vector<SweepRow> rows;  // file order: earlier runs' rows, then a sweep's own in grid order
 
   const SweepRow* find(const std::string& key) const;
   void put(const SweepRow& row);  // replaces the row with the same key, else appends

@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <vector>
 
+#include "models/csv.h"
 #include "models/errors.h"
 
 namespace qarray {
@@ -34,14 +34,6 @@ namespace {
 
 const std::vector<std::string> kYosysColumns = {"design", "rows", "cols", "weight_bits",
                                                 "act_bits", "acc_bits", "cells", "transistors"};
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream s(line);
-  for (std::string cell; std::getline(s, cell, ',');) out.push_back(cell);
-  if (!line.empty() && line.back() == ',') out.emplace_back();
-  return out;
-}
 
 int64_t whole(const std::string& s, const std::string& at, const std::string& column) {
   size_t used = 0;
@@ -74,7 +66,7 @@ YosysAreaComparison compare_yosys_area(const std::string& csv_path, const ArchCo
   std::string line;
   if (!std::getline(in, line)) throw InputError(csv_path + ": empty (expected a header line)");
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  const std::vector<std::string> header = split(line);
+  const std::vector<std::string> header = csv_cells(line, csv_path + ": header");
   std::map<std::string, size_t> col;
   for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
   for (const std::string& name : kYosysColumns)
@@ -83,8 +75,8 @@ YosysAreaComparison compare_yosys_area(const std::string& csv_path, const ArchCo
   for (int row_no = 1; std::getline(in, line); ++row_no) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
-    const std::vector<std::string> cells = split(line);
     const std::string at = csv_path + ": row " + std::to_string(row_no);
+    const std::vector<std::string> cells = csv_cells(line, at);
     if (cells.size() != header.size())
       throw InputError(at + ": " + std::to_string(cells.size()) + " cells, the header has " +
                        std::to_string(header.size()));

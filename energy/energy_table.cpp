@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/csv.h"
 #include "models/errors.h"
 
 namespace qarray {
@@ -26,28 +27,6 @@ namespace {
 const char* const kHeader = "action,value,unit,node,width_a_bits,width_b_bits,capacity_bytes,source";
 const std::vector<std::string> kColumns = {"action", "value", "unit", "node",
                                            "width_a_bits", "width_b_bits", "capacity_bytes", "source"};
-
-// One CSV line: cells separated by commas, a cell in double quotes may hold commas ("" is a quote).
-std::vector<std::string> split_csv(const std::string& line, const std::string& at) {
-  std::vector<std::string> cells(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') cells.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else cells.back() += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.emplace_back();
-    } else {
-      cells.back() += c;
-    }
-  }
-  if (quoted) throw InputError(at + ": unterminated quoted cell");
-  return cells;
-}
 
 const TableAction* find_action(const std::string& name) {
   for (const TableAction& a : kTableActions)
@@ -99,7 +78,7 @@ class RowReader {
 };
 
 TableRow parse_row(const std::string& line, const std::string& at) {
-  const RowReader r(split_csv(line, at), at);
+  const RowReader r(csv_cells(line, at), at);
   TableRow row;
   row.action = r.cell(0);
   const TableAction* a = find_action(row.action);
@@ -138,6 +117,8 @@ void check_rows(const EnergyTable& t, const std::string& where) {
 }
 
 std::string read_file(const std::string& path) {
+  std::error_code ec;  // a path the file system refuses (too long, ...) fails the open below
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not an energy table");
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open the energy table");
   std::ostringstream text;
@@ -182,8 +163,8 @@ EnergyTable parse_energy_table(const std::string& csv_text, const std::string& w
     }
     ++row_no;
     const std::string at = where + ": row " + std::to_string(row_no) + " (line " + std::to_string(line_no) + ")";
-    if (split_csv(line, at).size() != kColumns.size())
-      throw InputError(at + ": " + std::to_string(split_csv(line, at).size()) + " cells, expected " +
+    if (csv_cells(line, at).size() != kColumns.size())
+      throw InputError(at + ": " + std::to_string(csv_cells(line, at).size()) + " cells, expected " +
                        std::to_string(kColumns.size()));
     TableRow row = parse_row(line, at);
     row.line = line_no;

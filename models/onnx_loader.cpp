@@ -3,6 +3,7 @@
 // topologically and infers shapes.
 #include "models/onnx_loader.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -14,6 +15,9 @@ namespace qarray {
 namespace {
 
 onnx::ModelProto read_model(const std::string& path) {
+  // A directory opens and reads as empty, which protobuf takes for an empty model.
+  std::error_code ec;  // a path the file system refuses (too long, ...) fails the open below
+  if (std::filesystem::is_directory(path, ec)) throw InputError("'" + path + "' is a directory, not an ONNX model file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot open model file '" + path + "'");
   std::ostringstream bytes;

@@ -139,8 +139,9 @@ ArchConfig parse_arch_config(const std::string& json_text, const std::string& wh
   json j;
   try {
     j = json::parse(json_text);
-  } catch (const json::exception& e) {
-    throw InputError(where + ": not valid JSON (" + e.what() + ")");
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number overflow
+    const std::string what = e.what();     // "[json.exception.<kind>.<id>] <message>"
+    throw InputError(where + ": not valid JSON (" + what.substr(what.find(']') + 2) + ")");
   }
   ObjectReader top(j, where, "",
                    {"name", "description", "array", "weight_bits", "act_bits", "acc_bits", "clock_mhz",
@@ -174,6 +175,9 @@ ArchConfig parse_arch_config(const std::string& json_text, const std::string& wh
 }
 
 ArchConfig load_arch_config(const std::string& path) {
+  // A directory opens and reads as empty: name it rather than report empty JSON.
+  std::error_code ec;  // a path the file system refuses (too long, ...) fails the open below
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not an architecture file");
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open the architecture file");
   std::ostringstream text;

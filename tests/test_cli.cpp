@@ -47,7 +47,7 @@ TEST(Cli, MissingModelNamesTheFile) {
   const fs::path out = temp("missing_model");
   const Result r = qarray("run --model /nonexistent/m.onnx --out " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.err, HasSubstr("qarray: error: cannot open model file '/nonexistent/m.onnx'"));
+  EXPECT_EQ(r.err, "qarray: error: cannot open model file '/nonexistent/m.onnx'\n");
   EXPECT_FALSE(fs::exists(out));
 }
 
@@ -57,10 +57,11 @@ TEST(Cli, TruncatedModelIsReportedNotCrashed) {
   std::ifstream src(model("resnet"), std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(src)), {});
   std::ofstream(bad, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
-  const Result r = qarray("run --model " + bad.string() + " --out " + temp("trunc_out").string());
+  const fs::path out = temp("trunc_out");
+  const Result r = qarray("run --model " + bad.string() + " --out " + out.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.err, HasSubstr(bad.string()));
-  EXPECT_FALSE(fs::exists(temp("trunc_out") / "report.json"));
+  EXPECT_FALSE(fs::exists(out));
 }
 
 TEST(Cli, MissingDatasetNamesThePackage) {
@@ -72,23 +73,27 @@ TEST(Cli, MissingDatasetNamesThePackage) {
 }
 
 TEST(Cli, BadBitWidthIsRejected) {
-  const Result r = qarray("run --weight-bits 17 --images 10 --out " + temp("bits").string());
+  const fs::path out = temp("bits");
+  const Result r = qarray("run --weight-bits 17 --images 10 --out " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.err, HasSubstr("qarray: error: weight bit width 17 is outside [2, 16]"));
+  EXPECT_EQ(r.err, "qarray: error: weight bit width 17 is outside [2, 16]\n");
+  EXPECT_FALSE(fs::exists(out));
 }
 
 TEST(Cli, UnknownPtqMethodListsTheMethods) {
-  const Result r = qarray("ptq --method bogus --out " + temp("ptq_bogus").string());
+  const fs::path out = temp("ptq_bogus");
+  const Result r = qarray("ptq --method bogus --out " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.err, HasSubstr("unknown PTQ method 'bogus' (expected one of nearest, cle, bc, cle+bc"));
-  EXPECT_FALSE(fs::exists(temp("ptq_bogus")));
+  EXPECT_EQ(r.err, "qarray: error: unknown PTQ method 'bogus' (expected one of nearest, cle, bc, cle+bc, bc-analytic, "
+                   "cle+bc-analytic, adaround, cle+adaround, adaround+bc, cle+adaround+bc)\n");
+  EXPECT_FALSE(fs::exists(out));
 }
 
 TEST(Cli, TooManyCalibrationImagesIsRejected) {
   const fs::path out = temp("calib");
   const Result r = qarray("run --model resnet --calib-images 70000 --out " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.err, HasSubstr("70000 requested, the training set holds 60000"));
+  EXPECT_EQ(r.err, "qarray: error: calibration images: 70000 requested, the training set holds 60000\n");
   EXPECT_FALSE(fs::exists(out));
 }
 
@@ -168,10 +173,12 @@ TEST(Cli, InferRejectsWrongInputShape) {
   const fs::path bad = temp("bad_input.pb");
   fs::create_directories(bad.parent_path());
   write_tensor_proto(bad.string(), Tensor({2, 3, 5, 5}), "x");
-  const Result r = qarray("infer " + model("resnet") + " --input " + bad.string() + " --output " + temp("o.pb").string());
+  const fs::path out = temp("o.pb");
+  const Result r = qarray("infer " + model("resnet") + " --input " + bad.string() + " --output " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.err, HasSubstr("does not match the model input"));
-  EXPECT_FALSE(fs::exists(temp("o.pb")));
+  EXPECT_EQ(r.err, "qarray: error: " + bad.string() + ": tensor shape [2,3,5,5] does not match the model input "
+                   "[N,1,28,28]\n");
+  EXPECT_FALSE(fs::exists(out));
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "cli_runner.h"
 
@@ -25,21 +24,7 @@ const std::vector<std::string> kLayerKeys = {"name", "kind", "macs", "cycles", "
                                              "mac_pj", "register_pj", "ifmap_sram_pj", "weight_sram_pj",
                                              "ofmap_sram_pj", "dram_pj", "total_pj", "pj_per_mac"};
 
-fs::path temp(const std::string& name) {
-  const fs::path p = testing::cli_temp_dir("qarray_energy_run") / name;
-  fs::remove_all(p);
-  return p;
-}
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream s(line);
-  for (std::string cell; std::getline(s, cell, ',');) out.push_back(cell);
-  if (!line.empty() && line.back() == ',') out.emplace_back();
-  return out;
-}
-
-bool one_line(const std::string& err) { return !err.empty() && err.find('\n') == err.size() - 1; }
+fs::path temp(const std::string& name) { return testing::cli_temp_path("qarray_energy_run", name); }
 
 void expect_design(const nlohmann::json& d, size_t layers, const std::string& what) {
   SCOPED_TRACE(what);
@@ -82,8 +67,7 @@ TEST(EnergyRunCli, ReportHasTheSchemaKeysAndLayersCsvMatches) {
   EXPECT_THAT(r.out, HasSubstr("FP32 twin ws16-fp32"));
   EXPECT_THAT(r.out, HasSubstr("INT/FP32: energy "));
 
-  std::ifstream rf(out / "report.json");
-  const auto j = nlohmann::json::parse(rf);
+  const auto j = testing::read_json(out / "report.json");
   EXPECT_EQ(j.at("model").at("name").get<std::string>().empty(), false);
   const auto& arch = j.at("arch");
   EXPECT_EQ(arch.at("name"), "ws16");
@@ -129,7 +113,7 @@ TEST(EnergyRunCli, ReportHasTheSchemaKeysAndLayersCsvMatches) {
   std::ifstream cf(out / "layers.csv");
   std::string line;
   ASSERT_TRUE(std::getline(cf, line));
-  const std::vector<std::string> header = split(line);
+  const std::vector<std::string> header = testing::csv_cells(line);
   const std::vector<std::string> energy_cols = {
       "mac_pj", "register_pj", "ifmap_sram_pj", "weight_sram_pj", "ofmap_sram_pj", "dram_pj", "total_pj",
       "pj_per_mac", "fp32_total_cycles", "fp32_latency_us", "fp32_mac_pj", "fp32_register_pj",
@@ -141,7 +125,7 @@ TEST(EnergyRunCli, ReportHasTheSchemaKeysAndLayersCsvMatches) {
   EXPECT_EQ(std::vector<std::string>(header.begin() + 40, header.end()), energy_cols);
   for (size_t i = 0; i < n; ++i) {
     ASSERT_TRUE(std::getline(cf, line));
-    const std::vector<std::string> row = split(line);
+    const std::vector<std::string> row = testing::csv_cells(line);
     ASSERT_EQ(row.size(), header.size()) << line;
     const auto& li = e.at("int").at("layers")[i];
     const auto& lf = e.at("fp32").at("layers")[i];
@@ -168,10 +152,7 @@ TEST(EnergyRunCli, UnknownTableListsKnownOnesAndWritesNothing) {
 TEST(EnergyRunCli, MalformedAndNegativeTableRowsNameFileRowColumn) {
   const fs::path dir = temp("tables");
   fs::create_directories(dir);
-  std::ifstream in(std::string(QARRAY_SOURCE_DIR) + "/energy/tables/aladdin40.csv");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string s = text.str();
+  const std::string s = testing::read_file(std::string(QARRAY_SOURCE_DIR) + "/energy/tables/aladdin40.csv");
   const std::string neg = std::string(s).replace(s.find("dram_byte,64,"), 13, "dram_byte,-64,");
   const std::string bad = std::string(s).replace(s.find("add_int,0.21,"), 13, "add_int,0.2.1,");
   std::ofstream(dir / "neg.csv") << neg;
@@ -179,11 +160,12 @@ TEST(EnergyRunCli, MalformedAndNegativeTableRowsNameFileRowColumn) {
   const fs::path out = dir / "out";
   CliResult r = run_qarray("run --images 64 --energy-table " + (dir / "neg.csv").string() + " --out " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_TRUE(one_line(r.err)) << r.err;
-  EXPECT_THAT(r.err, HasSubstr((dir / "neg.csv").string() + ": row 14 (line 18), column 'value': -64 is negative"));
+  EXPECT_TRUE(testing::one_line(r.err)) << r.err;
+  EXPECT_EQ(r.err, "qarray: error: " + (dir / "neg.csv").string() +
+                       ": row 14 (line 18), column 'value': -64 is negative (costs are >= 0)\n");
   r = run_qarray("run --images 64 --energy-table " + (dir / "bad.csv").string() + " --out " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_TRUE(testing::one_line(r.err)) << r.err;
   EXPECT_THAT(r.err, HasSubstr((dir / "bad.csv").string() + ": row 2 (line 6), column 'value': '0.2.1' is not a finite number"));
   EXPECT_FALSE(fs::exists(out));
 }

@@ -34,13 +34,7 @@ PngSize png_size(const fs::path& p) {
   return s;
 }
 
-fs::path temp(const std::string& name) {
-  const fs::path p = testing::cli_temp_dir("qarray_plot") / name;
-  fs::remove_all(p);
-  return p;
-}
-
-bool one_line(const std::string& err) { return !err.empty() && err.find('\n') == err.size() - 1; }
+fs::path temp(const std::string& name) { return testing::cli_temp_path("qarray_plot", name); }
 
 // One run report and one 8-point sweep (2 array sizes x 2 dataflows x 2 weight widths), made once.
 class PlotCli : public ::testing::Test {
@@ -100,19 +94,19 @@ TEST(PlotCliInput, BadInputsAreOneLineErrors) {
 
   r = run_qarray("plot --report " + (dir / "nosuch.json").string() + " --out " + (dir / "o").string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_TRUE(testing::one_line(r.err)) << r.err;
   EXPECT_THAT(r.err, HasSubstr((dir / "nosuch.json").string() + ": no such file"));
 
   std::ofstream(dir / "noenergy.json") << R"({"model": "m"})";
   r = run_qarray("plot --report " + (dir / "noenergy.json").string() + " --out " + (dir / "o").string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_TRUE(testing::one_line(r.err)) << r.err;
   EXPECT_THAT(r.err, HasSubstr("qarray plot: error: " + (dir / "noenergy.json").string() + ": missing key 'energy'"));
 
   std::ofstream(dir / "cols.csv") << "point,status\nx,ok\n";
   r = run_qarray("plot --sweep " + (dir / "cols.csv").string() + " --out " + (dir / "o").string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_TRUE(testing::one_line(r.err)) << r.err;
   EXPECT_THAT(r.err, HasSubstr((dir / "cols.csv").string() + ": missing column(s) model, rows"));
   EXPECT_FALSE(fs::exists(dir / "o"));
 }

@@ -142,6 +142,19 @@ TEST(ArchConfig, FileErrorsNameThePath) {
   EXPECT_THROW(load_arch_config(path), InputError);
 }
 
+// Found by fuzz_arch_config: a number too large for a double escaped the parser as the JSON
+// library's out_of_range instead of the one-line InputError.
+TEST(ArchConfig, NumberOverflowIsAOneLineInputError) {
+  std::string text = ws16_json().dump();
+  text.replace(text.find("\"clock_mhz\":1000"), 16, "\"clock_mhz\":8888e8888887");
+  try {
+    parse_arch_config(text, "overflow.json");
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "overflow.json: not valid JSON (number overflow parsing '8888e8888887')");
+  }
+}
+
 TEST(ArchConfig, NameDefaultsToTheFileStem) {
   nlohmann::json j = ws16_json();
   j.erase("name");

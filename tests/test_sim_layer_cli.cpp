@@ -93,7 +93,7 @@ TEST(SimLayerCli, BadInputIsOneLineAndExitOne) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"sim-layer --rows 0", "array.rows"},
       {"sim-layer --arch " + bad_arch, "arch.json: array.cols: missing"},
-      {"sim-layer --arch nosuch", "nosuch.json: cannot open"},
+      {"sim-layer --arch nosuch", "unknown architecture preset 'nosuch' (shipped: " + testing::shipped("configs", ".json")},
       {"sim-layer --dataflow xs", "--dataflow: unknown dataflow 'xs'"},
       {"sim-layer --channels 0", "flags: channels: 0 must be positive"},
       {"sim-layer --ifmap-h 2 --filter-h 3", "larger than the padded ifmap"},

@@ -15,7 +15,6 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "cli_runner.h"
 
@@ -36,16 +35,7 @@ const std::vector<std::string> kColumns = {
     "fp32_dram_bytes", "pe_area_um2", "fp32_pe_area_um2", "mac_uj", "register_uj", "sram_uj", "dram_uj",
     "seconds"};
 
-fs::path temp(const std::string& name) {
-  const fs::path p = testing::cli_temp_dir("qarray_sweep") / name;
-  fs::remove_all(p);
-  return p;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream f(p);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
+fs::path temp(const std::string& name) { return testing::cli_temp_path("qarray_sweep", name); }
 
 fs::path write_grid(const fs::path& dir, const std::string& name, const std::string& text) {
   fs::create_directories(dir);
@@ -54,30 +44,16 @@ fs::path write_grid(const fs::path& dir, const std::string& name, const std::str
   return p;
 }
 
-// Splits a CSV line with quoted cells.
-std::vector<std::string> cells(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool q = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (q && c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
-    else if (c == '"') q = !q;
-    else if (c == ',' && !q) out.emplace_back();
-    else out.back() += c;
-  }
-  return out;
-}
-
 // points.csv as rows keyed by the "point" column.
 std::map<std::string, std::map<std::string, std::string>> table(const fs::path& csv, std::string* header = nullptr) {
   std::ifstream f(csv);
   std::string line;
   std::getline(f, line);
   if (header) *header = line;
-  const std::vector<std::string> cols = cells(line);
+  const std::vector<std::string> cols = testing::csv_cells(line);
   std::map<std::string, std::map<std::string, std::string>> rows;
   while (std::getline(f, line)) {
-    const std::vector<std::string> c = cells(line);
+    const std::vector<std::string> c = testing::csv_cells(line);
     EXPECT_EQ(c.size(), cols.size()) << line;
     std::map<std::string, std::string> row;
     for (size_t i = 0; i < c.size() && i < cols.size(); ++i) row[cols[i]] = c[i];
@@ -85,8 +61,6 @@ std::map<std::string, std::map<std::string, std::string>> table(const fs::path& 
   }
   return rows;
 }
-
-bool one_line(const std::string& err) { return !err.empty() && err.find('\n') == err.size() - 1; }
 
 const char* kTinyGrid = R"({"model": "mobilenetv2", "arch": "ws16", "array": [[8, 8], [16, 16]],
   "dataflow": ["ws"], "weight_bits": [8], "eval_images": 32, "calib_images": 32, "sim_images": 1})";
@@ -111,8 +85,7 @@ TEST(SweepCli, RowsEqualQarrayRunOnTheSameDesign) {
   const CliResult r = run_qarray("run --images 32 --calib-images 32 --sim-images 1 --arch ws16 --out " +
                                  (dir / "run").string());
   ASSERT_EQ(r.status, 0) << r.err;
-  std::ifstream rf(dir / "run" / "report.json");
-  const auto j = nlohmann::json::parse(rf);
+  const auto j = testing::read_json(dir / "run" / "report.json");
   const auto& e = j.at("energy");
   EXPECT_EQ(std::stoll(p.at("cycles")), j.at("sim").at("per_image").at("total_cycles").get<int64_t>());
   EXPECT_EQ(std::stod(p.at("int_top1")), j.at("int").at("top1_percent").get<double>());
@@ -133,13 +106,13 @@ TEST(SweepCli, RerunSkipsFinishedPointsAndKeepsTheirRows) {
   const CliResult a = run_qarray("sweep " + grid.string() + " --out " + out);
   ASSERT_EQ(a.status, 0) << a.err;
   EXPECT_THAT(a.err, HasSubstr("2 points, 0 done in " + out + "/points.csv, 2 to run"));
-  const std::string first = read(dir / "sweep" / "points.csv");
+  const std::string first = testing::read_file(dir / "sweep" / "points.csv");
 
   const CliResult b = run_qarray("sweep " + grid.string() + " --out " + out);
   ASSERT_EQ(b.status, 0) << b.err;
   EXPECT_THAT(b.err, HasSubstr("2 points, 2 done in " + out + "/points.csv, 0 to run"));
   EXPECT_THAT(b.err, ::testing::Not(HasSubstr("quantized")));  // nothing quantized or simulated again
-  EXPECT_EQ(read(dir / "sweep" / "points.csv"), first);
+  EXPECT_EQ(testing::read_file(dir / "sweep" / "points.csv"), first);
   EXPECT_THAT(b.out, HasSubstr("16x16-ws-w8a8-cle+bc-i64w64o64k-d16-horowitz45 ok"));
 
   // A grown grid runs only the new point; the old rows stay as they were, in place.
@@ -149,7 +122,7 @@ TEST(SweepCli, RerunSkipsFinishedPointsAndKeepsTheirRows) {
   const CliResult c = run_qarray("sweep " + grid3.string() + " --out " + out);
   ASSERT_EQ(c.status, 0) << c.err;
   EXPECT_THAT(c.err, HasSubstr("4 points, 2 done in " + out + "/points.csv, 2 to run"));
-  const std::string grown = read(dir / "sweep" / "points.csv");
+  const std::string grown = testing::read_file(dir / "sweep" / "points.csv");
   EXPECT_EQ(grown.substr(0, first.size()), first);
   EXPECT_EQ(table(dir / "sweep" / "points.csv").size(), 4u);
   EXPECT_FALSE(fs::exists(dir / "sweep" / "points.csv.tmp"));
@@ -245,13 +218,26 @@ TEST(SweepCli, BadGridFilesAreOneLineErrorsAndWriteNothing) {
     const fs::path out = dir / (std::string(c.name) + "_out");
     const CliResult r = run_qarray("sweep " + grid.string() + " --out " + out.string());
     EXPECT_EQ(r.status, 1) << c.name;
-    EXPECT_TRUE(one_line(r.err)) << c.name << ": " << r.err;
+    EXPECT_TRUE(testing::one_line(r.err)) << c.name << ": " << r.err;
     EXPECT_THAT(r.err, HasSubstr("qarray: error: " + grid.string() + ": " + c.message)) << c.name;
     EXPECT_FALSE(fs::exists(out)) << c.name;
   }
   const CliResult missing = run_qarray("sweep " + (dir / "nosuch.json").string() + " --out " + (dir / "o").string());
   EXPECT_EQ(missing.status, 1);
-  EXPECT_THAT(missing.err, HasSubstr((dir / "nosuch.json").string() + ": cannot read the grid file"));
+  EXPECT_EQ(missing.err, "qarray: error: " + (dir / "nosuch.json").string() + ": cannot read the grid file\n");
+  EXPECT_FALSE(fs::exists(dir / "o"));
+}
+
+// Found by fuzz_sweep_grid: a number too large for a double escaped the parser as the JSON
+// library's out_of_range (an "internal error", exit 2) instead of the one-line InputError.
+TEST(SweepCli, NumberOverflowInTheGridIsAOneLineError) {
+  const fs::path dir = temp("overflow");
+  const fs::path grid = write_grid(dir, "grid.json", R"({"model": "mobilenetv2", "arch": "ws16",
+    "dram_bytes_per_cycle": [8888e8888887]})");
+  const CliResult r = run_qarray("sweep " + grid.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "qarray: error: " + grid.string() + ": not valid JSON (number overflow parsing '8888e8888887')\n");
+  EXPECT_FALSE(fs::exists(dir / "out"));
 }
 
 TEST(SweepCli, ForeignTableInTheOutputFolderIsRefusedAndKept) {
@@ -261,9 +247,9 @@ TEST(SweepCli, ForeignTableInTheOutputFolderIsRefusedAndKept) {
   std::ofstream(dir / "sweep" / "points.csv") << "a,b\n1,2\n";
   const CliResult r = run_qarray("sweep " + grid.string() + " --out " + (dir / "sweep").string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_TRUE(one_line(r.err)) << r.err;
+  EXPECT_TRUE(testing::one_line(r.err)) << r.err;
   EXPECT_THAT(r.err, HasSubstr((dir / "sweep" / "points.csv").string() + ": line 1: not a sweep table"));
-  EXPECT_EQ(read(dir / "sweep" / "points.csv"), "a,b\n1,2\n");
+  EXPECT_EQ(testing::read_file(dir / "sweep" / "points.csv"), "a,b\n1,2\n");
 }
 
 }  // namespace

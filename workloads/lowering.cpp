@@ -106,9 +106,12 @@ struct Lowerer {
       const double sw = l.weight_scale[per_channel ? c : 0];
       int64_t wsum = 0;
       for (int64_t j = 0; j < per; ++j) wsum += l.weights[c * per + j];
-      const int64_t folded = round_half_away(bias[c] / (sw * x.scale)) - int64_t{x.zero_point} * wsum;
+      const int64_t rounded = round_half_away(bias[c] / (sw * x.scale));
+      const int64_t folded = rounded - int64_t{x.zero_point} * wsum;
       if (folded < INT32_MIN || folded > INT32_MAX)
-        unsupported(n, "folded bias of channel " + std::to_string(c) + " does not fit in 32 bits");
+        unsupported(n, "folded bias of channel " + std::to_string(c) + " does not fit in 32 bits: round(b/(s_w*s_x)) "
+                           "- z_x*sum(w_q) = " + std::to_string(rounded) + " - " + std::to_string(x.zero_point) + "*" +
+                           std::to_string(wsum) + " = " + std::to_string(folded));
       l.bias.push_back(static_cast<int32_t>(folded));
       if (per_channel || c == 0) l.requant.push_back(quantize_multiplier(sw * x.scale / y.scale));
     }
