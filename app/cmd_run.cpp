@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "app/commands.h"
@@ -18,6 +18,7 @@
 #include "energy/area_model.h"
 #include "energy/energy_model.h"
 #include "energy/energy_table.h"
+#include "models/atomic_file.h"
 #include "models/errors.h"
 #include "models/onnx_loader.h"
 #include "sim/simulator.h"
@@ -84,25 +85,16 @@ void print_sim(const Network& net, const ArchConfig& arch, const SimImages& s) {
 void write_layers_csv(const std::string& path, const Network& net, const ArchConfig& arch, const SimImages& s,
                       const PricedDesign& q, const PricedDesign& fp) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream csv(tmp, std::ios::trunc);
-    if (!csv) throw InputError(path + ": cannot write");
-    csv << "layer,kind," << kCounterCsvColumns << "," << kEnergyCsvColumns << "\n";
-    for (size_t i = 0; i < s.layers.size(); ++i) {
-      csv << csv_field(net.layers[i].name) << "," << layer_kind_name(net.layers[i].kind) << ",";
-      write_counter_csv(csv, s.layers[i], arch.clock_mhz);
-      csv << ",";
-      write_energy_csv(csv, q, fp, i);
-      csv << "\n";
-    }
-    if (!csv) {
-      csv.close();
-      std::filesystem::remove(tmp);
-      throw InputError(path + ": write failed");
-    }
+  std::ostringstream csv;
+  csv << "layer,kind," << kCounterCsvColumns << "," << kEnergyCsvColumns << "\n";
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    csv << csv_field(net.layers[i].name) << "," << layer_kind_name(net.layers[i].kind) << ",";
+    write_counter_csv(csv, s.layers[i], arch.clock_mhz);
+    csv << ",";
+    write_energy_csv(csv, q, fp, i);
+    csv << "\n";
   }
-  std::filesystem::rename(tmp, path);
+  write_file_atomic(path, csv.str());
 }
 
 nlohmann::json sim_json(const Network& net, const ArchConfig& arch, const std::string& path, const SimImages& s) {
@@ -155,9 +147,8 @@ int run(const RunFlags& f) {
   const std::string arch_file = arch_path(f.arch);
   const ArchConfig arch = load_arch(f.arch, f.arch_overrides);
   const EnergyTable table = load_energy_table(f.energy_table);
-  // Errors about the design name the flag as given and the file a preset resolved to.
-  const std::string arch_where = "--arch " + f.arch + (f.arch == arch_file ? "" : " (" + arch_file + ")");
-  if (f.sim_images > 0) check_widths(arch, arch_where, spec.weight_bits, spec.act_bits, spec.acc_bits);
+  const std::string where = arch_where(f.arch);
+  if (f.sim_images > 0) check_widths(arch, where, spec.weight_bits, spec.act_bits, spec.acc_bits);
   const std::string model_path = shipped_model(f.model);
   std::cout << "qarray run: model " << model_path << "\n";
   const Graph graph = load_onnx(model_path);
@@ -174,7 +165,7 @@ int run(const RunFlags& f) {
             << "-bit accumulators, " << f.calib_images << " calibration images\n";
   const PtqResult qm = quantize_ptq(graph, calibration_images(train, f.calib_images), opt);
   for (const PtqStep& step : qm.steps) std::printf("  %-22s %7.2f s\n", step.name.c_str(), step.seconds);
-  if (f.sim_images > 0) check_design_runs(qm.network, test, arch, arch_where);
+  if (f.sim_images > 0) check_design_runs(qm.network, test, arch, where);
 
   EvalOptions eval;
   eval.images = f.images;

@@ -1,14 +1,17 @@
 // `qarray sim-layer`: time conv / depthwise / fc layers on the cycle model without a network.
 // Shapes come from flags or a topology CSV; each layer is filled with seeded random integer
 // data, run on the SystemC model, checked bit for bit against the golden executor, and its
-// counters printed (and written as CSV with --csv).
+// counters printed (and written as CSV with --csv, once every layer has passed).
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 #include "app/commands.h"
+#include "app/report.h"
 #include "app/sim_output.h"
+#include "models/atomic_file.h"
 #include "models/errors.h"
 #include "sim/arch_config.h"
 #include "sim/simulator.h"
@@ -31,6 +34,7 @@ struct SimLayerFlags {
 
 int sim_layer(const SimLayerFlags& f) {
   const ArchConfig arch = load_arch(f.arch, f.overrides);
+  const std::string where = arch_where(f.arch);
   std::vector<LayerSpec> specs;
   if (!f.topology.empty()) {
     specs = load_topology_csv(f.topology);
@@ -50,12 +54,10 @@ int sim_layer(const SimLayerFlags& f) {
     throw InputError("--act-bits " + std::to_string(ab) + " not in [2, " + std::to_string(arch.act_bits) +
                      "] (the arch's act_bits)");
 
-  std::ofstream csv;
-  if (!f.csv.empty()) {
-    csv.open(f.csv);
-    if (!csv) throw InputError(f.csv + ": cannot write");
-    csv << "layer,kind,batch,dataflow,rows,cols," << kCounterCsvColumns << ",bit_exact\n";
-  }
+  // The CSV is written whole at the end, so a failing layer leaves no partial table behind.
+  if (!f.csv.empty()) check_output_dir(std::filesystem::path(f.csv).parent_path().string(), "--csv");
+  std::ostringstream csv;
+  csv << "layer,kind,batch,dataflow,rows,cols," << kCounterCsvColumns << ",bit_exact\n";
   std::printf("arch %s: %dx%d %s, W%dA%d, %d-bit accumulators, %.0f MHz; batch %lld, seed %u\n",
               arch.name.c_str(), arch.rows, arch.cols, dataflow_name(arch.dataflow), wb, ab, arch.acc_bits,
               arch.clock_mhz, static_cast<long long>(f.batch), f.seed);
@@ -67,7 +69,13 @@ int sim_layer(const SimLayerFlags& f) {
     const LayerSpec& s = specs[i];
     const Network net = random_layer_network(s, wb, ab, arch.acc_bits, f.seed + static_cast<uint32_t>(i));
     const IntTensor x = random_input(net, f.batch, f.seed + 1000u + static_cast<uint32_t>(i));
-    const SimResult r = simulate_layer(net, 0, x, arch);
+    const SimResult r = [&] {
+      try {
+        return simulate_layer(net, 0, x, arch);
+      } catch (const InputError& e) {  // the design cannot run this layer (a buffer too small)
+        throw InputError(where + ": " + e.what());
+      }
+    }();
     const IntTensor want = GoldenExecutor(net).run_layer(0, {&x});
     int64_t first_bad = -1;
     for (int64_t j = 0; j < want.size() && first_bad < 0; ++j)
@@ -82,12 +90,10 @@ int sim_layer(const SimLayerFlags& f) {
                 static_cast<long long>(k.sram_stall_cycles),
                 static_cast<long long>(k.ifmap.reads), static_cast<long long>(k.weight.reads),
                 static_cast<long long>(k.dram_read_bytes + k.dram_write_bytes), first_bad < 0 ? "bit-exact" : "MISMATCH");
-    if (csv.is_open()) {
-      csv << s.name << "," << layer_kind_name(s.kind) << "," << f.batch << "," << dataflow_name(arch.dataflow) << ","
-          << arch.rows << "," << arch.cols << ",";
-      write_counter_csv(csv, k, arch.clock_mhz);
-      csv << "," << (first_bad < 0 ? 1 : 0) << "\n";
-    }
+    csv << csv_field(s.name) << "," << layer_kind_name(s.kind) << "," << f.batch << "," << dataflow_name(arch.dataflow)
+        << "," << arch.rows << "," << arch.cols << ",";
+    write_counter_csv(csv, k, arch.clock_mhz);
+    csv << "," << (first_bad < 0 ? 1 : 0) << "\n";
     if (first_bad >= 0)
       throw Error("layer '" + s.name + "': the cycle model differs from golden at output " + std::to_string(first_bad) +
                   ": got " + std::to_string(r.output.data[first_bad]) + ", expected " +
@@ -98,7 +104,12 @@ int sim_layer(const SimLayerFlags& f) {
   std::printf("total: %lld cycles, %.3f us, %lld MACs, %zu layer(s) bit-exact with golden\n",
               static_cast<long long>(total_cycles), total_cycles / arch.clock_mhz, static_cast<long long>(total_macs),
               specs.size());
-  if (csv.is_open()) std::cout << "wrote " << f.csv << "\n";
+  if (!f.csv.empty()) {
+    const std::filesystem::path parent = std::filesystem::path(f.csv).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    write_file_atomic(f.csv, csv.str());
+    std::cout << "wrote " << f.csv << "\n";
+  }
   return 0;
 }
 

@@ -9,26 +9,15 @@
 #include <fstream>
 #include <iostream>
 
+#include "models/atomic_file.h"
 #include "models/errors.h"
 
 namespace qarray::cli {
 
 void write_json(const std::string& path, const nlohmann::json& report) {
-  namespace fs = std::filesystem;
-  const fs::path p(path);
-  if (p.has_parent_path()) fs::create_directories(p.parent_path());
-  const fs::path tmp = p.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    if (!f) throw InputError("cannot write report '" + path + "'");
-    f << report.dump(2) << "\n";
-    if (!f) {
-      f.close();
-      fs::remove(tmp);
-      throw InputError("write failed for report '" + path + "'");
-    }
-  }
-  fs::rename(tmp, p);
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  write_file_atomic(path, report.dump(2) + "\n");
 }
 
 void check_output_dir(const std::string& dir, const std::string& flag) {

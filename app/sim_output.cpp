@@ -33,6 +33,11 @@ std::string shipped_path(const std::string& name, const std::string& folder, con
 
 std::string arch_path(const std::string& name) { return shipped_path(name, "configs", ".json", "architecture preset"); }
 
+std::string arch_where(const std::string& name) {
+  const std::string file = arch_path(name);
+  return "--arch " + name + (name == file ? "" : " (" + file + ")");
+}
+
 void add_arch_override_flags(CLI::App& app, ArchOverrides& o) {
   app.add_option("--dataflow", o.dataflow, "Override the --arch dataflow: ws, is or os");
   app.add_option("--rows", o.rows, "Override the --arch array rows (1-256)");

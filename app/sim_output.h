@@ -26,6 +26,8 @@ std::string shipped_path(const std::string& name, const std::string& folder, con
                          const std::string& what);
 // An architecture preset (configs/NAME.json) or an arch file, through shipped_path().
 std::string arch_path(const std::string& name_or_file);
+// How errors about the design name it: "--arch NAME", plus the file a preset resolved to.
+std::string arch_where(const std::string& name_or_file);
 
 // --dataflow, --rows, --cols: command-line overrides of the --arch file (run, sim-layer).
 struct ArchOverrides {

@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
+#include "models/atomic_file.h"
 #include "models/csv.h"
 #include "models/errors.h"
 
@@ -75,25 +77,17 @@ SweepTable read_sweep_table(const std::string& path) {
 }
 
 void write_sweep_table(const std::string& path, const SweepTable& t) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    if (!out) throw InputError(tmp + ": cannot write");
-    for (size_t i = 0; i < kSweepColumns.size(); ++i) out << (i ? "," : "") << kSweepColumns[i];
-    out << "\n";
-    for (const SweepRow& r : t.rows) {
-      for (size_t i = 0; i < kSweepColumns.size(); ++i) {
-        auto it = r.find(kSweepColumns[i]);
-        out << (i ? "," : "") << (it == r.end() ? "" : csv_field(it->second));
-      }
-      out << "\n";
+  std::ostringstream out;
+  for (size_t i = 0; i < kSweepColumns.size(); ++i) out << (i ? "," : "") << kSweepColumns[i];
+  out << "\n";
+  for (const SweepRow& r : t.rows) {
+    for (size_t i = 0; i < kSweepColumns.size(); ++i) {
+      auto it = r.find(kSweepColumns[i]);
+      out << (i ? "," : "") << (it == r.end() ? "" : csv_field(it->second));
     }
-    out.flush();
-    if (!out) throw InputError(tmp + ": write failed");
+    out << "\n";
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw InputError(path + ": cannot replace (" + ec.message() + ")");
+  write_file_atomic(path, out.str());
 }
 
 }  // namespace qarray::cli

@@ -30,7 +30,7 @@ struct SweepTable {
 // An absent file is an empty table; a file with another header or a malformed line throws
 // InputError naming the file and line.
 SweepTable read_sweep_table(const std::string& path);
-// Writes `path` + ".tmp", then renames it over `path`.
+// Writes the whole table to a temporary file beside `path`, then renames it over `path`.
 void write_sweep_table(const std::string& path, const SweepTable& t);
 
 }  // namespace qarray::cli

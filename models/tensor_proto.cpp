@@ -1,13 +1,10 @@
 // Single-tensor files in the onnx.TensorProto format (ONNX backend test data).
 #include "models/tensor_proto.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <fstream>
-#include <random>
 #include <sstream>
 
+#include "models/atomic_file.h"
 #include "models/errors.h"
 #include "models/onnx_tensor.h"
 
@@ -40,22 +37,7 @@ void write_tensor_proto(const std::string& path, const Tensor& tensor, const std
   }
   std::string bytes;
   to_proto(tensor, name).SerializeToString(&bytes);
-  // A unique temp name beside the target, so rename() stays on one file system.
-  std::string tmp = path + ".tmp" + std::to_string(std::random_device{}());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw InputError("cannot write tensor file '" + path + "'");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    throw InputError("cannot write tensor file '" + path + "': " + why);
-  }
+  write_file_atomic(path, bytes);
 }
 
 }  // namespace qarray

@@ -58,7 +58,11 @@ SimResult simulate_layer(const Network& net, size_t index, const std::vector<con
   if (l.on_array()) {
     gemm = lower_to_gemm(l, in, out, x, arch);
     job.gemm = &gemm;
-    for (const GemmPass& pass : gemm.passes) job.plans.push_back(plan_folds(pass.k, pass.oc, pass.p, arch));
+    try {
+      for (const GemmPass& pass : gemm.passes) job.plans.push_back(plan_folds(pass.k, pass.oc, pass.p, arch));
+    } catch (const InputError& e) {  // a buffer too small for this layer's tile: say which layer
+      throw InputError(std::string(e.what()) + " for layer '" + l.name + "' (" + layer_kind_name(l.kind) + ")");
+    }
   } else {
     job.vector = {&l, &in, inputs.size() > 1 ? &net.tensors[l.inputs[1]] : nullptr, &out,
                   &x, inputs.size() > 1 ? inputs[1] : nullptr, &result.output};

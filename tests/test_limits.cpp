@@ -291,8 +291,9 @@ TEST(Limits, BufferOneTileTooSmallNamesTheBufferAndTheMinimum) {
   const fs::path arch = arch_file("short8", 8, 8, 8, 8, 32, 65536, 112, 65536);
   const CliResult r = run_qarray("sim-layer --arch " + arch.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "qarray: error: arch 'short8': sram.weight.capacity_bytes 112 is too small for one rows x cols "
-                   "weight tile; needs at least 128 bytes (double buffered)\n");
+  EXPECT_EQ(r.err, "qarray: error: --arch " + arch.string() +
+                       ": arch 'short8': sram.weight.capacity_bytes 112 is too small for one rows x cols "
+                       "weight tile; needs at least 128 bytes (double buffered) for layer 'layer' (conv)\n");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "models/atomic_file.h"
 #include "models/errors.h"
 
 namespace qarray {
@@ -15,21 +16,6 @@ namespace {
 
 constexpr const char* kFormat = "qarray-workloads";
 constexpr int kVersion = 1;
-
-void write_atomically(const fs::path& path, const std::string& bytes) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw InputError("cannot write '" + tmp.string() + "'");
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!f) {
-      f.close();
-      fs::remove(tmp);
-      throw InputError("write failed for '" + tmp.string() + "'");
-    }
-  }
-  fs::rename(tmp, path);
-}
 
 // Appends little-endian values of `bytes_per` bytes each; returns the blob descriptor.
 json put_blob(std::string& bin, const std::vector<int32_t>& v, int bytes_per) {
@@ -140,8 +126,8 @@ void save_network(const Network& net, const std::string& dir) {
     j["layers"].push_back(jl);
   }
   fs::create_directories(dir);
-  write_atomically(fs::path(dir) / "tensors.bin", bin);
-  write_atomically(fs::path(dir) / "network.json", j.dump(1));
+  write_file_atomic((fs::path(dir) / "tensors.bin").string(), bin);
+  write_file_atomic((fs::path(dir) / "network.json").string(), j.dump(1));
 }
 
 Network load_network(const std::string& dir) {
