@@ -61,9 +61,17 @@ std::vector<size_t> parse_layers(const std::string& s, size_t n) {
 }
 
 std::string resolve_arch_file(const std::string& name) {
-  for (const RtlVariant& v : rtl_variants())
-    if (v.name == name && v.fault == RtlFault::None) return v.arch_file;
-  return arch_path(name);
+  std::string variants;
+  for (const RtlVariant& v : rtl_variants()) {
+    if (v.fault != RtlFault::None) continue;
+    if (v.name == name) return v.arch_file;
+    variants += (variants.empty() ? "" : ", ") + v.name;
+  }
+  try {
+    return arch_path(name);
+  } catch (const InputError& e) {  // an unknown name: compiled variant names are accepted here too
+    throw InputError(std::string(e.what()) + "; compiled RTL variants: " + variants);
+  }
 }
 
 void print_row(const std::string& what, const CosimStats& s) {

@@ -149,6 +149,11 @@ TEST(CosimCli, BadInputIsOneLineAndExitOne) {
         Case{"", "cosim --variant cosim4x4_os_w8a8_fault --random 1 --trace t.fst",
              "--trace t.fst: the fault build cosim4x4_os_w8a8_fault writes vcd traces only"},
         Case{"", "cosim --variant nope --random 1", "no compiled RTL variant named 'nope'; compiled variants:"},
+        Case{"", "cosim --arch nope --random 1",
+             "unknown architecture preset 'nope' (shipped: " + testing::shipped("configs", ".json") +
+                 "; or give the path of a .json file); compiled RTL variants: cosim16x16_os_w4a8, "
+                 "cosim16x16_ws_w16a16, cosim1x1_ws_w8a8, cosim3x5_os_w4a4, cosim4x4_is_w16a16, cosim5x3_is_w2a2, "
+                 "cosim8x8_is_w8a8, cosim8x8_os_w8a8, cosim8x8_ws_w8a8\n"},
         Case{empty_cache, "cosim --arch " + fp32 + " --random 1",
              "arch 'edge8': operands fp32 have no RTL (the Verilog array computes on integers)"},
         Case{empty_cache + "PATH=/nonexistent ", "cosim --arch ws16 --random 1",
