@@ -258,6 +258,9 @@ void Controller::run_array_layer() {
     fold_ = s.job;
     first_k_ = s.first_k;
     last_k_ = s.last_k;
+    // A single-buffered ofmap holds one accumulator tile: a new tile waits until the previous
+    // one has left for DRAM (with double buffering it accumulates in the other half meanwhile).
+    if (first_k_ && !arch.ofmap.double_buffer && last_write >= 0) dma_.wait_for(last_write);
     if (first_k_) acc_.begin_tile(fold_.p_len, fold_.oc_len);
     const EdgeTiming timing = count_fold(s);
     ++k.folds;

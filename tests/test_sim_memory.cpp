@@ -90,6 +90,31 @@ TEST(MemoryStalls, WithoutDoubleBufferingEveryLoadIsExposed) {
   EXPECT_EQ(k.stall_cycles, 4 * (kLatency + kFoldBytes / 8) + (kLatency + kOutBytes / 8));
 }
 
+TEST(MemoryStalls, ASingleBufferedOfmapWaitsForEachWriteBack) {
+  // fc 8 -> 8 on 64 vectors; 256-byte accumulator tiles (8 rows of 8 x 4 bytes) split P into 8
+  // folds of T = 2*8 + 8 + 8 - 2 = 30 cycles, each its own tile. At 64 B/cycle the DMA
+  // ports bind (sim/README.md "SRAM banks and ports"): an 8 x 8-byte tile is 8 words over 4 banks,
+  // 2 cycles, so a fold's input tile loads in 10 + 2 = 12 cycles, the cold load (inputs and
+  // weights) in 10 + 2 + 2 = 14, and a tile's write-back (8 x 8 output codes) in W = 10 + 2 = 12.
+  // With a double-buffered ofmap both hide behind the next fold (3 + W + 12 <= 30): only the cold
+  // load and the last write-back stall. With one buffer, each of the 7 later tiles first waits for
+  // the previous one to leave post-processing (3 cycles) and reach DRAM (W).
+  const Fc f = fc(8, 8, 64);
+  ArchConfig a = arch8(64, kLatency);
+  a.ofmap.capacity_bytes = 512;
+  const LayerCounters twice = run(f, a);
+  a.ofmap.capacity_bytes = 256;
+  a.ofmap.double_buffer = false;
+  const LayerCounters once = run(f, a);
+  constexpr int64_t kCold = kLatency + 2 + 2, kW = kLatency + 2;
+  EXPECT_EQ(twice.folds, 8);
+  EXPECT_EQ(once.folds, 8);
+  EXPECT_EQ(twice.stall_cycles, kCold + kW);
+  EXPECT_EQ(once.stall_cycles, kCold + 7 * (PostProcessing::kLatencyCycles + kW) + kW);
+  EXPECT_EQ(once.total_cycles - once.stall_cycles, twice.total_cycles - twice.stall_cycles);
+  EXPECT_EQ(once.dram_write_bytes, twice.dram_write_bytes);
+}
+
 TEST(MemoryTraffic, ResidentWeightsAreFetchedOnceOthersPerUse) {
   // 16 outputs = 2 column tiles; a 256-byte input tile holds 32 of the 64 vectors = 2 p tiles.
   // Folds: (p0, oc0) (p0, oc1) (p1, oc0) (p1, oc1). Inputs change with p: fetched twice.
