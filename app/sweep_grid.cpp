@@ -49,6 +49,9 @@ struct Reader {
 
   int64_t integer(const std::string& key, const json& e, int64_t lo, int64_t hi) const {
     if (!e.is_number_integer()) fail(key, "expected an integer, got " + e.dump());
+    const bool beyond_int64 = e.is_number_unsigned() && e.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX);
+    if (beyond_int64)
+      fail(key, e.dump() + " out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     const int64_t v = e.get<int64_t>();
     if (v < lo || v > hi)
       fail(key, std::to_string(v) + " out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");

@@ -37,6 +37,8 @@ class ObjectReader {
   int64_t integer(const std::string& k) const {
     const json& v = at(k);
     if (!v.is_number_integer()) fail(where_, key(k), "expected an integer, got " + v.dump());
+    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+      fail(where_, key(k), v.dump() + " out of range");
     return v.get<int64_t>();
   }
   int32_t int32(const std::string& k) const {

@@ -122,5 +122,39 @@ TEST_F(NetworkIo, BadAccumulatorWidthIsRejected) {
   EXPECT_THAT(load_error(), HasSubstr("acc_bits: 40 not in [2, 32]"));
 }
 
+// Numbers that do not fit their key are errors naming the key, never a silent cast: the fuzzer
+// found a 82-digit blob count, which the JSON parser stores as a float (converting it to an
+// integer was undefined behaviour).
+TEST_F(NetworkIo, NumbersOutsideTheirKeysTypeNameTheKey) {
+  const std::string descriptor_text = [&] {
+    std::ifstream f(dir_ / "network.json");
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  }();
+  const auto with = [&](const std::string& from, const std::string& to) {
+    std::string text = descriptor_text;
+    const size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+    std::ofstream(dir_ / "network.json") << text;
+    return load_error();
+  };
+  const std::string file = (dir_ / "network.json").string() + ": ";
+  const std::string huge(82, '7');
+  auto j = descriptor();
+  const std::string count = "\"count\": " + std::to_string(j["layers"][0]["bias"]["count"].get<int64_t>());
+  EXPECT_EQ(with(count, "\"count\": " + huge), file + "layers[0].bias.count: 7.777777777777777e+81 is not an integer");
+  EXPECT_EQ(with(count, "\"count\": -1"), file + "layers[0].bias.count: -1 is out of range [0, 18446744073709551615]");
+  EXPECT_EQ(with("\"acc_bits\": 32", "\"acc_bits\": 32.5"), file + "acc_bits: 32.5 is not an integer");
+  EXPECT_EQ(with("\"acc_bits\": 32", "\"acc_bits\": 4294967328"),
+            file + "acc_bits: 4294967328 is out of range [-2147483648, 2147483647]");
+  EXPECT_EQ(with("\"acc_bits\": 32", "\"acc_bits\": " + huge), file + "acc_bits: 7.777777777777777e+81 is not an integer");
+  j["layers"][0]["kernel"] = {3, 2.5};
+  write_descriptor(j);
+  EXPECT_EQ(load_error(), file + "layers[0].kernel[1]: 2.5 is not an integer");
+  j["layers"][0]["kernel"] = {3, "3"};
+  write_descriptor(j);
+  EXPECT_EQ(load_error(), file + "layers[0].kernel[1]: has the wrong type (string)");
+}
+
 }  // namespace
 }  // namespace qarray

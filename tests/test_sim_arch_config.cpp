@@ -155,6 +155,18 @@ TEST(ArchConfig, NumberOverflowIsAOneLineInputError) {
   }
 }
 
+// An integer beyond int64 (the parser keeps it unsigned) is out of range, not read as -1.
+TEST(ArchConfig, IntegerBeyondInt64IsOutOfRangeNotWrapped) {
+  std::string text = ws16_json().dump();
+  text.replace(text.find("\"rows\":16"), 9, "\"rows\":18446744073709551615");
+  try {
+    parse_arch_config(text, "u64.json");
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "u64.json: array.rows: 18446744073709551615 out of range");
+  }
+}
+
 TEST(ArchConfig, NameDefaultsToTheFileStem) {
   nlohmann::json j = ws16_json();
   j.erase("name");

@@ -242,6 +242,17 @@ TEST(SweepCli, NumberOverflowInTheGridIsAOneLineError) {
   EXPECT_FALSE(fs::exists(dir / "out"));
 }
 
+TEST(SweepCli, IntegerBeyondInt64InTheGridIsOutOfRangeNotWrapped) {
+  const fs::path dir = temp("u64");
+  const fs::path grid = write_grid(dir, "grid.json", R"({"model": "mobilenetv2", "arch": "ws16",
+    "eval_images": 18446744073709551615})");
+  const CliResult r = run_qarray("sweep " + grid.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "qarray: error: " + grid.string() +
+                       ": eval_images: 18446744073709551615 out of range [0, 1073741824]\n");
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
 TEST(SweepCli, ForeignTableInTheOutputFolderIsRefusedAndKept) {
   const fs::path dir = temp("foreign");
   const fs::path grid = write_grid(dir, "grid.json", kTinyGrid);

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <type_traits>
 #include <nlohmann/json.hpp>
 
 #include "models/atomic_file.h"
@@ -42,12 +44,49 @@ struct Reader {
   }
   template <typename T>
   T get(const json& j, const std::string& key, const std::string& path) const {
-    const json& v = at(j, key, path);
-    try {
+    return convert<T>(at(j, key, path), path + key);
+  }
+  // Checked conversions: an integer key takes only a JSON integer within the C++ type's range (a
+  // float, or an integer too long for int64 that the parser made a float, would be undefined
+  // behaviour in a plain get<T>()).
+  template <typename T>
+  T convert(const json& v, const std::string& key) const {
+    if constexpr (std::is_same_v<T, bool>) {
+      if (!v.is_boolean()) wrong_type(v, key);
+      return v.get<bool>();
+    } else if constexpr (std::is_integral_v<T>) {
+      if (!v.is_number()) wrong_type(v, key);
+      if (!v.is_number_integer()) fail(key, short_dump(v) + " is not an integer");
+      const bool fits = v.is_number_unsigned()
+                            ? v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max())
+                            : v.get<int64_t>() >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
+                                  (v.get<int64_t>() < 0 ||
+                                   static_cast<uint64_t>(v.get<int64_t>()) <=
+                                       static_cast<uint64_t>(std::numeric_limits<T>::max()));
+      if (!fits)
+        fail(key, short_dump(v) + " is out of range [" + std::to_string(std::numeric_limits<T>::min()) + ", " +
+                      std::to_string(std::numeric_limits<T>::max()) + "]");
+      return v.is_number_unsigned() ? static_cast<T>(v.get<uint64_t>()) : static_cast<T>(v.get<int64_t>());
+    } else if constexpr (std::is_floating_point_v<T>) {
+      if (!v.is_number()) wrong_type(v, key);
       return v.get<T>();
-    } catch (const json::exception&) {
-      fail(path + key, "has the wrong type (" + std::string(v.type_name()) + ")");
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      if (!v.is_string()) wrong_type(v, key);
+      return v.get<std::string>();
+    } else {  // std::vector<E>
+      if (!v.is_array()) wrong_type(v, key);
+      T out;
+      for (size_t i = 0; i < v.size(); ++i)
+        out.push_back(convert<typename T::value_type>(v[i], key + "[" + std::to_string(i) + "]"));
+      return out;
     }
+  }
+  [[noreturn]] void wrong_type(const json& v, const std::string& key) const {
+    fail(key, "has the wrong type (" + std::string(v.type_name()) + ")");
+  }
+  static std::string short_dump(const json& v) {
+    const std::string s = v.dump();
+    return s.size() <= 24 ? s : s.substr(0, 21) + "...";
   }
   std::vector<int32_t> blob(const json& j, const std::string& key, const std::string& path) const {
     const json& b = at(j, key, path);
