@@ -129,6 +129,7 @@ nlohmann::json sim_json(const Network& net, const ArchConfig& arch, const std::s
 // so that a buffer too small for one tile fails now rather than after the whole evaluation.
 void check_design_runs(const Network& net, const Dataset& test, const ArchConfig& arch, const std::string& where) {
   try {
+    check_tiling(net, 1, arch);  // a later layer that does not fit fails before any simulation
     simulate_network(net, GoldenExecutor(net).quantize_input(test.batch(0, 1)), arch);
     simulate_twin(net, test, fp32_twin(arch));
   } catch (const InputError& e) {

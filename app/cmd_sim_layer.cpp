@@ -58,6 +58,16 @@ int sim_layer(const SimLayerFlags& f) {
   if (!f.csv.empty()) check_output_dir(std::filesystem::path(f.csv).parent_path().string(), "--csv");
   std::ostringstream csv;
   csv << "layer,kind,batch,dataflow,rows,cols," << kCounterCsvColumns << ",bit_exact\n";
+  // Every layer's tiles must fit the buffers before any is simulated (nothing half-printed).
+  std::vector<Network> nets;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    nets.push_back(random_layer_network(specs[i], wb, ab, arch.acc_bits, f.seed + static_cast<uint32_t>(i)));
+    try {
+      check_tiling(nets.back(), f.batch, arch);
+    } catch (const InputError& e) {
+      throw InputError(where + ": " + e.what());
+    }
+  }
   std::printf("arch %s: %dx%d %s, W%dA%d, %d-bit accumulators, %.0f MHz; batch %lld, seed %u\n",
               arch.name.c_str(), arch.rows, arch.cols, dataflow_name(arch.dataflow), wb, ab, arch.acc_bits,
               arch.clock_mhz, static_cast<long long>(f.batch), f.seed);
@@ -67,15 +77,9 @@ int sim_layer(const SimLayerFlags& f) {
   int64_t total_cycles = 0, total_macs = 0;
   for (size_t i = 0; i < specs.size(); ++i) {
     const LayerSpec& s = specs[i];
-    const Network net = random_layer_network(s, wb, ab, arch.acc_bits, f.seed + static_cast<uint32_t>(i));
+    const Network& net = nets[i];
     const IntTensor x = random_input(net, f.batch, f.seed + 1000u + static_cast<uint32_t>(i));
-    const SimResult r = [&] {
-      try {
-        return simulate_layer(net, 0, x, arch);
-      } catch (const InputError& e) {  // the design cannot run this layer (a buffer too small)
-        throw InputError(where + ": " + e.what());
-      }
-    }();
+    const SimResult r = simulate_layer(net, 0, x, arch);
     const IntTensor want = GoldenExecutor(net).run_layer(0, {&x});
     int64_t first_bad = -1;
     for (int64_t j = 0; j < want.size() && first_bad < 0; ++j)

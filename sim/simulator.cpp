@@ -31,7 +31,31 @@ void check_input(const Layer& l, const ActTensor& t, const IntTensor& x, const I
                      shape_str(t.shape) + " with a batch dimension");
 }
 
+// The fold plan of each pass; a buffer too small for this layer's tile is an InputError that
+// names the layer.
+std::vector<FoldPlan> plan_layer(const Layer& l, const LayerGemm& gemm, const ArchConfig& arch) {
+  std::vector<FoldPlan> plans;
+  try {
+    for (const GemmPass& pass : gemm.passes) plans.push_back(plan_folds(pass.k, pass.oc, pass.p, arch));
+  } catch (const InputError& e) {
+    throw InputError(std::string(e.what()) + " for layer '" + l.name + "' (" + layer_kind_name(l.kind) + ")");
+  }
+  return plans;
+}
+
 }  // namespace
+
+void check_tiling(const Network& net, int64_t batch, const ArchConfig& arch) {
+  arch.validate("arch '" + arch.name + "'");
+  for (const Layer& l : net.layers) {
+    if (!l.on_array()) continue;
+    const ActTensor& in = net.tensors[l.inputs.at(0)];
+    Shape shape{batch};
+    shape.insert(shape.end(), in.shape.begin(), in.shape.end());
+    IntTensor x(shape);  // the tiling does not depend on the values
+    plan_layer(l, lower_to_gemm(l, in, net.tensors[l.output], x, arch), arch);
+  }
+}
 
 SimResult simulate_layer(const Network& net, size_t index, const std::vector<const IntTensor*>& inputs,
                          const ArchConfig& arch) {
@@ -58,11 +82,7 @@ SimResult simulate_layer(const Network& net, size_t index, const std::vector<con
   if (l.on_array()) {
     gemm = lower_to_gemm(l, in, out, x, arch);
     job.gemm = &gemm;
-    try {
-      for (const GemmPass& pass : gemm.passes) job.plans.push_back(plan_folds(pass.k, pass.oc, pass.p, arch));
-    } catch (const InputError& e) {  // a buffer too small for this layer's tile: say which layer
-      throw InputError(std::string(e.what()) + " for layer '" + l.name + "' (" + layer_kind_name(l.kind) + ")");
-    }
+    job.plans = plan_layer(l, gemm, arch);
   } else {
     job.vector = {&l, &in, inputs.size() > 1 ? &net.tensors[l.inputs[1]] : nullptr, &out,
                   &x, inputs.size() > 1 ? inputs[1] : nullptr, &result.output};

@@ -51,6 +51,12 @@ struct SimMismatchError : Error {
 NetworkSimResult simulate_network_checked(const Network& net, const GoldenExecutor& golden, const IntTensor& input,
                                           const ArchConfig& arch);
 
+// Throws the InputError simulate_layer would throw for the first layer whose tile does not fit a
+// buffer of the arch at this batch, without simulating anything (the tiling is data-independent):
+// "arch 'x': sram.ifmap.capacity_bytes 8 is too small for one input vector; needs at least 32 bytes
+// (double buffered) for layer 'b' (conv)".
+void check_tiling(const Network& net, int64_t batch, const ArchConfig& arch);
+
 // Throws InputError "<where>: ..." (one line) unless a network quantized to these widths runs on
 // the arch: the same acc_bits, weights and activations no wider than the multipliers' operands.
 void check_widths(const ArchConfig& arch, const std::string& where, int32_t weight_bits, int32_t act_bits,
