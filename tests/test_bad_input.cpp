@@ -222,6 +222,16 @@ TEST(BadInput, WorkloadKeyOfTheWrongType) {
                (dir / "network.json").string() + ": acc_bits: has the wrong type (string)", out);
 }
 
+// Found by fuzz_workloads: an 82-digit count, which the JSON parser stores as a float, was
+// converted to an integer (undefined behaviour) instead of being rejected.
+TEST(BadInput, WorkloadIntegerTooLongForItsKey) {
+  const fs::path dir = workload_dir("huge_count", "\"count\": 4,", "\"count\": " + std::string(82, '7') + ",", -1);
+  const fs::path out = temp("huge_count_out");
+  expect_error("infer --int8 --workloads " + dir.string() + " --input " + kInputPb + " --output " +
+                   (out / "y.pb").string(),
+               (dir / "network.json").string() + ": layers[0].bias.count: 7.777777777777777e+81 is not an integer", out);
+}
+
 // Found by fuzz_arch_config: a number overflow escaped the parser as the JSON library's error.
 TEST(BadInput, NumberOverflowInArchFile) {
   const fs::path arch = arch_file("overflow", "\"clock_mhz\": 1000", "\"clock_mhz\": 8888e8888887");
