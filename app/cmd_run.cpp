@@ -18,7 +18,6 @@
 #include "energy/area_model.h"
 #include "energy/energy_model.h"
 #include "energy/energy_table.h"
-#include "models/atomic_file.h"
 #include "models/errors.h"
 #include "models/onnx_loader.h"
 #include "sim/simulator.h"
@@ -84,7 +83,6 @@ void print_sim(const Network& net, const ArchConfig& arch, const SimImages& s) {
 
 void write_layers_csv(const std::string& path, const Network& net, const ArchConfig& arch, const SimImages& s,
                       const PricedDesign& q, const PricedDesign& fp) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::ostringstream csv;
   csv << "layer,kind," << kCounterCsvColumns << "," << kEnergyCsvColumns << "\n";
   for (size_t i = 0; i < s.layers.size(); ++i) {
@@ -94,7 +92,7 @@ void write_layers_csv(const std::string& path, const Network& net, const ArchCon
     write_energy_csv(csv, q, fp, i);
     csv << "\n";
   }
-  write_file_atomic(path, csv.str());
+  write_output_file(path, csv.str());
 }
 
 nlohmann::json sim_json(const Network& net, const ArchConfig& arch, const std::string& path, const SimImages& s) {

@@ -11,7 +11,6 @@
 #include "app/commands.h"
 #include "app/report.h"
 #include "app/sim_output.h"
-#include "models/atomic_file.h"
 #include "models/errors.h"
 #include "sim/arch_config.h"
 #include "sim/simulator.h"
@@ -109,9 +108,7 @@ int sim_layer(const SimLayerFlags& f) {
               static_cast<long long>(total_cycles), total_cycles / arch.clock_mhz, static_cast<long long>(total_macs),
               specs.size());
   if (!f.csv.empty()) {
-    const std::filesystem::path parent = std::filesystem::path(f.csv).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
-    write_file_atomic(f.csv, csv.str());
+    write_output_file(f.csv, csv.str());
     std::cout << "wrote " << f.csv << "\n";
   }
   return 0;

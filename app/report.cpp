@@ -14,11 +14,13 @@
 
 namespace qarray::cli {
 
-void write_json(const std::string& path, const nlohmann::json& report) {
+void write_output_file(const std::string& path, const std::string& text) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
-  write_file_atomic(path, report.dump(2) + "\n");
+  write_file_atomic(path, text);
 }
+
+void write_json(const std::string& path, const nlohmann::json& report) { write_output_file(path, report.dump(2) + "\n"); }
 
 void check_output_dir(const std::string& dir, const std::string& flag) {
   namespace fs = std::filesystem;

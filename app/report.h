@@ -11,7 +11,10 @@ namespace qarray::cli {
 void print_fake_quant_gap(const FakeQuantGap& gap, int label_width);
 nlohmann::json fake_quant_gap_json(const FakeQuantGap& gap);
 
-// Writes `report` to `path` through a temporary file and a rename; creates parent folders.
+// Writes `text` to `path` through a temporary file and a rename (write_file_atomic); creates
+// missing parent folders.
+void write_output_file(const std::string& path, const std::string& text);
+// write_output_file of the report, indented.
 void write_json(const std::string& path, const nlohmann::json& report);
 
 // Throws InputError "<flag> <dir>: ..." unless files can be created in the output folder `dir`
