@@ -57,16 +57,17 @@ struct Reader {
     } else if constexpr (std::is_integral_v<T>) {
       if (!v.is_number()) wrong_type(v, key);
       if (!v.is_number_integer()) fail(key, short_dump(v) + " is not an integer");
-      const bool fits = v.is_number_unsigned()
-                            ? v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max())
-                            : v.get<int64_t>() >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
-                                  (v.get<int64_t>() < 0 ||
-                                   static_cast<uint64_t>(v.get<int64_t>()) <=
-                                       static_cast<uint64_t>(std::numeric_limits<T>::max()));
-      if (!fits)
-        fail(key, short_dump(v) + " is out of range [" + std::to_string(std::numeric_limits<T>::min()) + ", " +
-                      std::to_string(std::numeric_limits<T>::max()) + "]");
-      return v.is_number_unsigned() ? static_cast<T>(v.get<uint64_t>()) : static_cast<T>(v.get<int64_t>());
+      using Limits = std::numeric_limits<T>;
+      const auto max = static_cast<uint64_t>(Limits::max());
+      if (v.is_number_unsigned()) {
+        if (v.get<uint64_t>() <= max) return static_cast<T>(v.get<uint64_t>());
+      } else {
+        const int64_t s = v.get<int64_t>();
+        if (s >= static_cast<int64_t>(Limits::min()) && (s < 0 || static_cast<uint64_t>(s) <= max))
+          return static_cast<T>(s);
+      }
+      fail(key, short_dump(v) + " is out of range [" + std::to_string(Limits::min()) + ", " +
+                    std::to_string(Limits::max()) + "]");
     } else if constexpr (std::is_floating_point_v<T>) {
       if (!v.is_number()) wrong_type(v, key);
       return v.get<T>();
