@@ -17,7 +17,7 @@
 #include "app/commands.h"
 #include "app/cosim_ondemand.h"
 #include "app/sim_output.h"
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/onnx_loader.h"
 #include "sim/cosim/cosim.h"
 #include "workloads/pipeline.h"

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "app/commands.h"
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/fp32_executor.h"
 #include "models/onnx_loader.h"
 #include "models/tensor_proto.h"

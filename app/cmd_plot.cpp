@@ -13,7 +13,7 @@
 
 #include "app/commands.h"
 #include "app/report.h"
-#include "models/errors.h"
+#include "base/errors.h"
 
 extern char** environ;
 

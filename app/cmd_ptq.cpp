@@ -5,7 +5,7 @@
 
 #include "app/commands.h"
 #include "app/report.h"
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/onnx_loader.h"
 #include "workloads/evaluate.h"
 #include "workloads/network_io.h"

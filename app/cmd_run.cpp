@@ -18,7 +18,7 @@
 #include "energy/area_model.h"
 #include "energy/energy_model.h"
 #include "energy/energy_table.h"
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/onnx_loader.h"
 #include "sim/simulator.h"
 #include "workloads/evaluate.h"
@@ -255,7 +255,7 @@ int run(const RunFlags& f) {
 }  // namespace
 
 std::string shipped_model(const std::string& name) {
-  return shipped_path(name, "workloads/models", ".onnx", "model");
+  return shipped_path(name, "networks", ".onnx", "model");
 }
 
 Action add_run(CLI::App& app) {

@@ -11,7 +11,7 @@
 #include "app/commands.h"
 #include "app/report.h"
 #include "app/sim_output.h"
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/arch_config.h"
 #include "sim/simulator.h"
 #include "sim/stimulus.h"

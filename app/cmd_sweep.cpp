@@ -30,7 +30,7 @@
 #include "app/sweep_table.h"
 #include "energy/energy_model.h"
 #include "energy/energy_table.h"
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/onnx_loader.h"
 #include "workloads/evaluate.h"
 #include "workloads/pipeline.h"

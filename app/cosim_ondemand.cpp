@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/cosim/rtl_params.h"
 #include "sim/cosim/variants.h"
 

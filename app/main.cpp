@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "app/commands.h"
-#include "models/errors.h"
+#include "base/errors.h"
 
 int main(int argc, char** argv) {
   // Executors allocate activation tensors of a few MB per layer and batch. glibc's defaults hand

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "models/atomic_file.h"
-#include "models/errors.h"
+#include "base/atomic_file.h"
+#include "base/errors.h"
 
 namespace qarray::cli {
 

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/simulator.h"
 #include "workloads/golden.h"
 
@@ -48,10 +48,11 @@ ArchConfig load_arch(const std::string& name_or_file, const ArchOverrides& o) {
   const std::string path = arch_path(name_or_file);
   ArchConfig a = load_arch_config(path);
   if (!o.dataflow.empty()) {
-    if (o.dataflow == "ws") a.dataflow = Dataflow::WeightStationary;
-    else if (o.dataflow == "is") a.dataflow = Dataflow::InputStationary;
-    else if (o.dataflow == "os") a.dataflow = Dataflow::OutputStationary;
-    else throw InputError("--dataflow: unknown dataflow '" + o.dataflow + "' (expected ws, os or is)");
+    try {
+      a.dataflow = parse_dataflow(o.dataflow);
+    } catch (const InputError& e) {
+      throw InputError(std::string("--dataflow: ") + e.what());
+    }
   }
   if (o.rows) a.rows = *o.rows;
   if (o.cols) a.cols = *o.cols;

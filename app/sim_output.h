@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "models/csv.h"  // csv_field for the text cells of those rows
+#include "base/csv.h"  // csv_field for the text cells of those rows
 #include "models/fashion_mnist.h"
 #include "sim/arch_config.h"
 #include "sim/counters.h"

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "app/sim_output.h"
-#include "models/errors.h"
+#include "base/errors.h"
 #include "workloads/ptq_pipeline.h"
 
 namespace qarray::cli {
@@ -65,11 +65,11 @@ struct Reader {
 };
 
 Dataflow parse_dataflow(const Reader& r, const std::string& key, const json& e) {
-  const std::string s = r.text(key, e);
-  if (s == "ws") return Dataflow::WeightStationary;
-  if (s == "os") return Dataflow::OutputStationary;
-  if (s == "is") return Dataflow::InputStationary;
-  r.fail(key, "'" + s + "': expected ws, os or is");
+  try {
+    return qarray::parse_dataflow(r.text(key, e));
+  } catch (const InputError& err) {
+    r.fail(key, err.what());
+  }
 }
 
 std::string number_text(double v) {

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "models/atomic_file.h"
-#include "models/csv.h"
-#include "models/errors.h"
+#include "base/atomic_file.h"
+#include "base/csv.h"
+#include "base/errors.h"
 
 namespace qarray::cli {
 

@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <string>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/cosim/cosim.h"
 #include "sim/stimulus.h"
 

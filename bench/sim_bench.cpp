@@ -14,7 +14,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/fashion_mnist.h"
 #include "models/onnx_loader.h"
 #include "sim/simulator.h"
@@ -109,7 +109,7 @@ void layer_case(int32_t dim, Dataflow df) {
 }
 
 void network_case() {
-  const Graph g = load_onnx(std::string(QARRAY_SOURCE_DIR) + "/workloads/models/mobilenetv2.onnx");
+  const Graph g = load_onnx(std::string(QARRAY_SOURCE_DIR) + "/networks/mobilenetv2.onnx");
   const Dataset test = load_fashion_mnist(kDefaultFashionMnistDir, Split::Test);
   const Network net = quantize_minmax(g, calibration_images(test, 64), QuantSpec{}).network;
   const ArchConfig arch = load_arch_config(std::string(QARRAY_SOURCE_DIR) + "/configs/ws16.json");

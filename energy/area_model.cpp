@@ -6,8 +6,8 @@
 #include <map>
 #include <vector>
 
-#include "models/csv.h"
-#include "models/errors.h"
+#include "base/csv.h"
+#include "base/errors.h"
 
 namespace qarray {
 

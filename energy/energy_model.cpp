@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 

@@ -7,8 +7,8 @@
 #include <set>
 #include <sstream>
 
-#include "models/csv.h"
-#include "models/errors.h"
+#include "base/csv.h"
+#include "base/errors.h"
 
 namespace qarray {
 

@@ -1,7 +1,7 @@
 // libFuzzer target: the architecture-config parser and its validation.
 #include <string>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/arch_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,6 +1,6 @@
 // libFuzzer target: the ONNX loader (protobuf parse, op import, shape inference) on arbitrary bytes.
 #include "fuzz/fuzz_common.h"
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/onnx_loader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -2,7 +2,7 @@
 #include <string>
 
 #include "app/sweep_grid.h"
-#include "models/errors.h"
+#include "base/errors.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

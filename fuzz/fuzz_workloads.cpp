@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "fuzz/fuzz_common.h"
-#include "models/errors.h"
+#include "base/errors.h"
 #include "workloads/network_io.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

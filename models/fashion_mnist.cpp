@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 namespace {

@@ -7,7 +7,7 @@
 
 #include <Eigen/Core>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/fp32_kernels.h"
 
 namespace qarray {

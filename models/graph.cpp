@@ -1,7 +1,7 @@
 // Graph IR lookups: op names, initializer access, producer/consumer queries.
 #include "models/graph.h"
 
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/onnx_import.h"
 #include "models/onnx_tensor.h"
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/onnx_import.h"
 #include "models/onnx_loader.h"
 

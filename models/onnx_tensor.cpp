@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 namespace {

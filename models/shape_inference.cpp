@@ -4,7 +4,7 @@
 // lowering passes can index without re-checking.
 #include <string>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/graph.h"
 
 namespace qarray {

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "models/atomic_file.h"
-#include "models/errors.h"
+#include "base/atomic_file.h"
+#include "base/errors.h"
 #include "models/onnx_tensor.h"
 
 namespace qarray {

@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 namespace {
@@ -78,13 +78,6 @@ SramBuffer parse_buffer(const json& j, const std::string& where, const std::stri
   return b;
 }
 
-Dataflow parse_dataflow(const std::string& s, const std::string& where, const std::string& key) {
-  if (s == "ws") return Dataflow::WeightStationary;
-  if (s == "os") return Dataflow::OutputStationary;
-  if (s == "is") return Dataflow::InputStationary;
-  fail(where, key, "unknown dataflow '" + s + "' (expected ws, os or is)");
-}
-
 void check_buffer(const SramBuffer& b, const std::string& where, const std::string& prefix) {
   auto check = [&](bool ok, const std::string& k, const std::string& what) {
     if (!ok) fail(where, prefix + "." + k, what);
@@ -100,15 +93,6 @@ void check_buffer(const SramBuffer& b, const std::string& where, const std::stri
 }
 
 }  // namespace
-
-const char* dataflow_name(Dataflow d) {
-  switch (d) {
-    case Dataflow::WeightStationary: return "ws";
-    case Dataflow::OutputStationary: return "os";
-    case Dataflow::InputStationary: return "is";
-  }
-  return "?";
-}
 
 const char* operand_mode_name(OperandMode m) { return m == OperandMode::Fp32 ? "fp32" : "int"; }
 
@@ -154,7 +138,11 @@ ArchConfig parse_arch_config(const std::string& json_text, const std::string& wh
   ObjectReader arr(top.at("array"), where, "array", {"rows", "cols", "dataflow"});
   a.rows = arr.int32("rows");
   a.cols = arr.int32("cols");
-  a.dataflow = parse_dataflow(arr.string("dataflow"), where, "array.dataflow");
+  try {
+    a.dataflow = parse_dataflow(arr.string("dataflow"));
+  } catch (const InputError& e) {
+    fail(where, "array.dataflow", e.what());
+  }
   a.weight_bits = top.int32("weight_bits");
   a.act_bits = top.int32("act_bits");
   a.acc_bits = top.int32("acc_bits");

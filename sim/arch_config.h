@@ -17,11 +17,9 @@
 #include <cstdint>
 #include <string>
 
+#include "sim/dataflow/dataflow.h"
+
 namespace qarray {
-
-enum class Dataflow { WeightStationary, OutputStationary, InputStationary };
-
-const char* dataflow_name(Dataflow d);  // "ws", "os", "is"
 
 // What the PEs compute on: integers of the configured widths, or IEEE single precision.
 enum class OperandMode { Int, Fp32 };

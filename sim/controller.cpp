@@ -4,7 +4,7 @@
 #include <set>
 #include <utility>
 
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/accelerator.h"
 #include "sim/gemm_pass.h"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/arch_config.h"
 #include "sim/counters.h"
 #include "workloads/golden.h"

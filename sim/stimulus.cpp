@@ -6,7 +6,7 @@
 #include <random>
 #include <sstream>
 
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 namespace {

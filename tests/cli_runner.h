@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "models/csv.h"
+#include "base/csv.h"
 
 namespace qarray::testing {
 
@@ -46,7 +46,7 @@ inline std::string read_file(const std::filesystem::path& p) {
 
 inline nlohmann::json read_json(const std::filesystem::path& p) { return nlohmann::json::parse(read_file(p)); }
 
-// The cells of one CSV line (quoted cells as the writers quote them, models/csv.h).
+// The cells of one CSV line (quoted cells as the writers quote them, base/csv.h).
 inline std::vector<std::string> csv_cells(const std::string& line) {
   std::vector<std::string> cells;
   EXPECT_TRUE(split_csv_line(line, cells)) << "unterminated quoted cell in: " << line;

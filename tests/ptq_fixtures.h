@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/graph.h"
 
 namespace qarray::ptq_test {

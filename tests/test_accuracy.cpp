@@ -16,7 +16,7 @@ namespace {
 class ShippedModel : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ShippedModel, Fp32MatchesPyTorchAndInt8StaysWithinOnePoint) {
-  const std::string dir = std::string(QARRAY_SOURCE_DIR) + "/workloads/models/";
+  const std::string dir = std::string(QARRAY_SOURCE_DIR) + "/networks/";
   std::ifstream card(dir + GetParam() + ".json");
   ASSERT_TRUE(card) << "missing model card JSON for " << GetParam();
   const auto j = nlohmann::json::parse(card);

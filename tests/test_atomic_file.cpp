@@ -1,6 +1,6 @@
 // write_file_atomic: the one way qarray writes a whole file (reports, CSV tables, workloads,
 // tensors). A failure must leave the target as it was and no temporary file beside it.
-#include "models/atomic_file.h"
+#include "base/atomic_file.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 namespace {

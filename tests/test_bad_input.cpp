@@ -82,7 +82,7 @@ TEST(BadInput, MissingEnergyTable) {
 TEST(BadInput, UnknownShippedModel) {
   const fs::path out = temp("unknown_model_out");
   expect_error("run --model mobilenet --out " + out.string(),
-               "unknown model 'mobilenet' (shipped: " + testing::shipped("workloads/models", ".onnx") +
+               "unknown model 'mobilenet' (shipped: " + testing::shipped("networks", ".onnx") +
                    "; or give the path of a .onnx file)",
                out);
 }
@@ -90,7 +90,7 @@ TEST(BadInput, UnknownShippedModel) {
 // --- truncated ----------------------------------------------------------------------------
 
 TEST(BadInput, TruncatedOnnxModel) {
-  const std::string bytes = testing::read_file(src("workloads/models/resnet.onnx"));
+  const std::string bytes = testing::read_file(src("networks/resnet.onnx"));
   const fs::path bad = write(temp("truncated") / "resnet_half.onnx", bytes.substr(0, bytes.size() / 2));
   const fs::path out = temp("truncated_out");
   expect_error("run --model " + bad.string() + " --out " + out.string(),
@@ -158,9 +158,9 @@ TEST(BadInput, DirectoryAsArch) {
 
 TEST(BadInput, OnnxAsArch) {
   const fs::path out = temp("onnx_arch_out");
-  const CliResult r = run_qarray("run --arch " + src("workloads/models/resnet.onnx") + " --out " + out.string());
+  const CliResult r = run_qarray("run --arch " + src("networks/resnet.onnx") + " --out " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.err, HasSubstr("qarray: error: " + src("workloads/models/resnet.onnx") +
+  EXPECT_THAT(r.err, HasSubstr("qarray: error: " + src("networks/resnet.onnx") +
                                ": not valid JSON (parse error at line 1, column 1: syntax error while parsing value"));
   EXPECT_TRUE(testing::one_line(r.err)) << r.err;
   EXPECT_FALSE(fs::exists(out));
@@ -185,7 +185,7 @@ TEST(BadInput, DirectoryAsGrid) {
 TEST(BadInput, UnsupportedOp) {
   onnx::ModelProto m;
   {
-    std::ifstream in(src("workloads/models/resnet.onnx"), std::ios::binary);
+    std::ifstream in(src("networks/resnet.onnx"), std::ios::binary);
     ASSERT_TRUE(m.ParseFromIstream(&in));
   }
   onnx::NodeProto* relu = nullptr;
@@ -304,7 +304,7 @@ TEST(BadInput, OverlongNamesAreUnknownNotCrashes) {
                "unknown architecture preset '" + name + "' (shipped: " + presets + "; or give the path of a .json file)",
                out);
   expect_error("run --model " + name + " --out " + out.string(),
-               "unknown model '" + name + "' (shipped: " + testing::shipped("workloads/models", ".onnx") +
+               "unknown model '" + name + "' (shipped: " + testing::shipped("networks", ".onnx") +
                    "; or give the path of a .onnx file)",
                out);
   expect_error("run --model /tmp/" + name + ".onnx --out " + out.string(),

@@ -22,7 +22,7 @@ using Result = testing::CliResult;
 Result qarray(const std::string& args) { return testing::run_qarray(args); }
 
 std::string model(const std::string& name) {
-  return std::string(QARRAY_SOURCE_DIR) + "/workloads/models/" + name + ".onnx";
+  return std::string(QARRAY_SOURCE_DIR) + "/networks/" + name + ".onnx";
 }
 
 fs::path temp(const std::string& name) {

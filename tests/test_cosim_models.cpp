@@ -17,7 +17,7 @@ class CosimModels : public ::testing::TestWithParam<std::tuple<std::string, std:
 
 TEST_P(CosimModels, FirstThreeLayersEqualEveryCycleAndBitExact) {
   const auto [model, variant] = GetParam();
-  const std::string path = std::string(QARRAY_SOURCE_DIR) + "/workloads/models/" + model + ".onnx";
+  const std::string path = std::string(QARRAY_SOURCE_DIR) + "/networks/" + model + ".onnx";
   ASSERT_TRUE(std::filesystem::exists(path)) << path;
   const Graph g = load_onnx(path);
   const Dataset test = load_fashion_mnist(kDefaultFashionMnistDir, Split::Test);

@@ -1,4 +1,4 @@
-// models/csv.h, the one CSV dialect of every table qarray reads and writes: cells split at commas
+// base/csv.h, the one CSV dialect of every table qarray reads and writes: cells split at commas
 // outside quotes, "" inside quotes is one quote, an unclosed quote is reported; csv_field quotes
 // exactly the cells that need it, and what it writes splits back to the same text.
 #include <gtest/gtest.h>
@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "models/csv.h"
-#include "models/errors.h"
+#include "base/csv.h"
+#include "base/errors.h"
 
 namespace qarray {
 namespace {

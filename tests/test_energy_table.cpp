@@ -11,7 +11,7 @@
 
 #include "energy/area_model.h"
 #include "energy/energy_table.h"
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 namespace {

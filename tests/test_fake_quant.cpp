@@ -119,7 +119,7 @@ TEST(FakeQuant, QuantizeDequantizeUsesTheTensorGrid) {
 // integer executor predict the same class on >= 99 % of the images, W8A8 CLE+BC (the default)
 // and W4A8 nearest per tensor. (With 4-bit activations it is not: see README "Results".)
 void expect_agreement(const std::string& model, const std::string& method, int weight_bits) {
-  const std::string path = std::string(QARRAY_SOURCE_DIR) + "/workloads/models/" + model + ".onnx";
+  const std::string path = std::string(QARRAY_SOURCE_DIR) + "/networks/" + model + ".onnx";
   ASSERT_TRUE(std::filesystem::exists(path)) << path;
   const Graph graph = load_onnx(path);
   const Dataset train = load_fashion_mnist(kDefaultFashionMnistDir, Split::Train);

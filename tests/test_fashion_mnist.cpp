@@ -9,7 +9,7 @@
 #include <iterator>
 #include <numeric>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/fashion_mnist.h"
 
 namespace qarray {

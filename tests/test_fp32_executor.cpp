@@ -12,7 +12,7 @@
 #include <random>
 #include <thread>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/fashion_mnist.h"
 #include "models/fp32_executor.h"
 #include "models/onnx_loader.h"
@@ -212,7 +212,7 @@ TEST(Fp32Executor, OneExecutorOnTwoThreadsGivesTheSequentialResults) {
 }
 
 // ---- against PyTorch ---------------------------------------------------------------------
-// Models and vectors come from workloads/models/train.py. QARRAY_PYTORCH_MODELS and
+// Models and vectors come from networks/train.py. QARRAY_PYTORCH_MODELS and
 // QARRAY_PYTORCH_VECTORS override the two folders (to check a retrained model in place).
 
 std::string env_or(const char* var, const std::string& fallback) {
@@ -225,7 +225,7 @@ bool exists(const std::string& path) { return std::ifstream(path).good(); }
 class PyTorchReference : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    model_ = env_or("QARRAY_PYTORCH_MODELS", QARRAY_SOURCE_DIR "/workloads/models") + "/" +
+    model_ = env_or("QARRAY_PYTORCH_MODELS", QARRAY_SOURCE_DIR "/networks") + "/" +
              GetParam() + ".onnx";
     vectors_ = env_or("QARRAY_PYTORCH_VECTORS", QARRAY_SOURCE_DIR "/tests/data/pytorch") + "/" +
                GetParam() + "/";

@@ -5,7 +5,7 @@
 
 #include <random>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/fp32_executor.h"
 #include "models/ptq/bn_fold.h"
 #include "workloads/calibration.h"

@@ -9,7 +9,7 @@
 #include <random>
 
 #include "golden_fixtures.h"
-#include "models/errors.h"
+#include "base/errors.h"
 #include "workloads/golden.h"
 #include "workloads/network_io.h"
 

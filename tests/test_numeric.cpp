@@ -7,7 +7,7 @@
 #include <limits>
 #include <random>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/quant_grid.h"
 #include "workloads/numeric.h"
 

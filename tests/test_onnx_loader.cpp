@@ -8,7 +8,7 @@
 #include <fstream>
 #include <random>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/fp32_executor.h"
 #include "models/onnx_loader.h"
 

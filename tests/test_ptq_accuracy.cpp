@@ -14,7 +14,7 @@ namespace qarray {
 namespace {
 
 void expect_within_target(const std::string& model) {
-  const std::string path = std::string(QARRAY_SOURCE_DIR) + "/workloads/models/" + model + ".onnx";
+  const std::string path = std::string(QARRAY_SOURCE_DIR) + "/networks/" + model + ".onnx";
   ASSERT_TRUE(std::filesystem::exists(path)) << path;
   const Graph graph = load_onnx(path);
   const Dataset train = load_fashion_mnist(kDefaultFashionMnistDir, Split::Train);

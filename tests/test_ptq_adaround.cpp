@@ -15,7 +15,7 @@
 
 #include <cmath>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/fp32_executor.h"
 #include "models/ptq/layer_weights.h"
 #include "models/ptq/range_setting.h"

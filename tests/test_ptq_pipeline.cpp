@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/fp32_executor.h"
 #include "tests/ptq_fixtures.h"
 #include "workloads/golden.h"

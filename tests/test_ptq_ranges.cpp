@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/ptq/bn_fold.h"
 #include "models/ptq/layer_weights.h"
 #include "models/ptq/range_setting.h"

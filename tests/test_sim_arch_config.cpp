@@ -9,7 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/arch_config.h"
 
 namespace qarray {

@@ -6,7 +6,7 @@
 #include <random>
 #include <set>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/post_processing.h"
 #include "sim/simulator.h"
 #include "tests/golden_fixtures.h"

@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "cli_runner.h"
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/stimulus.h"
 
 namespace qarray {

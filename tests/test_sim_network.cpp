@@ -16,7 +16,7 @@ namespace {
 std::vector<std::string> shipped_models() {
   std::vector<std::string> names;
   for (const char* name : {"resnet", "mobilenetv2"})
-    if (std::filesystem::exists(std::string(QARRAY_SOURCE_DIR) + "/workloads/models/" + name + ".onnx"))
+    if (std::filesystem::exists(std::string(QARRAY_SOURCE_DIR) + "/networks/" + name + ".onnx"))
       names.push_back(name);
   return names;
 }
@@ -30,7 +30,7 @@ const Quantized& quantized(const std::string& model, int bits) {
   static std::map<std::pair<std::string, int>, Quantized> cache;
   auto it = cache.find({model, bits});
   if (it != cache.end()) return it->second;
-  const Graph g = load_onnx(std::string(QARRAY_SOURCE_DIR) + "/workloads/models/" + model + ".onnx");
+  const Graph g = load_onnx(std::string(QARRAY_SOURCE_DIR) + "/networks/" + model + ".onnx");
   // Calibrated on test images: equality with golden does not depend on where the ranges come
   // from, and the test split is six times faster to read than the training split.
   const Dataset test = load_fashion_mnist(kDefaultFashionMnistDir, Split::Test);

@@ -200,7 +200,7 @@ TEST(SweepCli, BadGridFilesAreOneLineErrorsAndWriteNothing) {
       {"unknown", R"({"model": "mobilenetv2", "arch": "ws16", "arrays": [[8, 8]]})", "arrays: unknown key"},
       {"empty", R"({"model": "mobilenetv2", "arch": "ws16", "dataflow": []})", "dataflow: empty list"},
       {"dataflow", R"({"model": "mobilenetv2", "arch": "ws16", "dataflow": ["ws", "xs"]})",
-       "dataflow: 'xs': expected ws, os or is"},
+       "dataflow: unknown dataflow 'xs' (expected ws, os or is)"},
       {"bits", R"({"model": "mobilenetv2", "arch": "ws16", "weight_bits": [8, 17]})",
        "weight_bits: 17 out of range [2, 16]"},
       {"duplicate", R"({"model": "mobilenetv2", "arch": "ws16", "weight_bits": [8, 8]})",

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <limits>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/tensor_proto.h"
 
 namespace qarray {

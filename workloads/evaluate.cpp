@@ -5,7 +5,7 @@
 #include <mutex>
 #include <thread>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/fp32_executor.h"
 
 namespace qarray {

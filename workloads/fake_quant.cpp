@@ -1,6 +1,6 @@
 #include "workloads/fake_quant.h"
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/fp32_executor.h"
 
 namespace qarray {

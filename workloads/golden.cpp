@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "workloads/golden_kernels.h"
 
 namespace qarray {

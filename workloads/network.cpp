@@ -3,7 +3,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 

@@ -7,8 +7,8 @@
 #include <type_traits>
 #include <nlohmann/json.hpp>
 
-#include "models/atomic_file.h"
-#include "models/errors.h"
+#include "base/atomic_file.h"
+#include "base/errors.h"
 
 namespace qarray {
 namespace fs = std::filesystem;

@@ -4,7 +4,7 @@
 #include <limits>
 #include <sstream>
 
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 

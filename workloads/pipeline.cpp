@@ -1,6 +1,6 @@
 #include "workloads/pipeline.h"
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/ptq/bn_fold.h"
 #include "workloads/calibration.h"
 

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <thread>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/ptq/bn_fold.h"
 #include "models/ptq/layer_weights.h"
 

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/ptq/layer_weights.h"
 #include "models/quant_grid.h"
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <functional>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "models/fp32_executor.h"
 #include "models/ptq/layer_weights.h"
 #include "models/quant_grid.h"

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <string>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/arch_config.h"
 #include "sim/cosim/lockstep.h"
 #include "workloads/golden.h"

@@ -5,7 +5,7 @@
 #include <memory>
 #include <mutex>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/cosim/datapath_model.h"
 #include "sim/cosim/fold_stimulus.h"
 #include "sim/cosim/rtl_params.h"

@@ -14,7 +14,7 @@
 #include <cstdio>
 #include <string>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/arch_config.h"
 #include "sim/cosim/rtl_params.h"
 

@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/arch_config.h"
 
 namespace qarray {

@@ -1,6 +1,6 @@
 #include "sim/cosim/variants.h"
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/cosim/rtl_params.h"
 
 namespace qarray {

@@ -15,7 +15,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "models/errors.h"
+#include "base/errors.h"
 #include "sim/cosim/rtl_datapath.h"
 
 namespace qarray {

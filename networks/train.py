@@ -2,8 +2,8 @@
 """Train, evaluate and export the qarray reference networks on Fashion-MNIST.
 
 Usage:
-    /usr/bin/python3 workloads/models/train.py --model resnet
-    /usr/bin/python3 workloads/models/train.py --model mobilenetv2
+    /usr/bin/python3 networks/train.py --model resnet
+    /usr/bin/python3 networks/train.py --model mobilenetv2
 
 Writes into --out (default: this folder):
     <name>.onnx   opset 13, eval mode, BatchNormalization nodes preserved,
@@ -40,7 +40,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
+REPO = os.path.dirname(HERE)
 DEFAULT_DATA = "/usr/share/datasets/fashion-mnist"
 SEED = 0
 N_VECTORS = 16
@@ -558,7 +558,7 @@ def write_card(args, model, rows, info, ops, n_bn, clip, path_md, path_json, cmd
     L.append("")
     L.append("## Retrain\n")
     L.append("```sh\n%s\n```\n" % cmd)
-    L.append("This rewrites `workloads/models/%s.{onnx,json,md}` and "
+    L.append("This rewrites `networks/%s.{onnx,json,md}` and "
              "`tests/data/pytorch/%s/`." % (args.model, args.model))
     with open(path_md, "w") as f:
         f.write("\n".join(L) + "\n")
@@ -585,7 +585,7 @@ def main():
     if args.lr is None:
         args.lr = d["lr"]
 
-    cmd = "/usr/bin/python3 workloads/models/train.py --model %s" % args.model
+    cmd = "/usr/bin/python3 networks/train.py --model %s" % args.model
     if args.epochs != d["epochs"]:
         cmd += " --epochs %d" % args.epochs
     if args.lr != d["lr"]:

@@ -1,4 +1,4 @@
-#include "models/atomic_file.h"
+#include "base/atomic_file.h"
 
 #include <unistd.h>
 
@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 

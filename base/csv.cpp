@@ -1,6 +1,6 @@
-#include "models/csv.h"
+#include "base/csv.h"
 
-#include "models/errors.h"
+#include "base/errors.h"
 
 namespace qarray {
 
