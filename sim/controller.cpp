@@ -130,7 +130,7 @@ void Controller::finish_counters() {
   k.stall_cycles = k.dram_stall_cycles + k.sram_stall_cycles;
   k.dram_read_bytes = dma_.read_bytes();
   k.dram_write_bytes = dma_.write_bytes();
-  k.pe_utilization = static_cast<double>(k.macs) / (static_cast<double>(k.total_cycles) * arch.rows * arch.cols);
+  k.pe_utilization = pe_utilization(k.macs, k.total_cycles, arch.rows, arch.cols);
   k.dma.busy = dma_.busy_cycles();
   k.dma.stall = dma_.stall_cycles();
   k.ifmap = ifmap_.counters();

@@ -5,7 +5,7 @@
 //   total_cycles = weight_load_cycles + compute_cycles + drain_cycles + dram_stall_cycles
 //                  + sram_stall_cycles
 //   stall_cycles = dram_stall_cycles + sram_stall_cycles
-//   pe_utilization = macs / (total_cycles * rows * cols)
+//   pe_utilization = macs / (total_cycles * rows * cols) (pe_utilization() below, the one place)
 //   per unit (array, post_processing, dma, and each buffer's .cycles): busy + stall + idle =
 //   total_cycles (sim/README.md "Per-unit cycles" defines each).
 //   SRAM counts are operand accesses (one weight, one activation, one accumulator word);
@@ -58,5 +58,19 @@ struct LayerCounters {
   int64_t dram_write_bytes = 0;
   UnitCycles array, post_processing, dma;
 };
+
+// MACs per PE and cycle: macs / (cycles * rows * cols), 0 when there are no cycles. Every
+// utilization qarray reports (per layer, per network, per sweep point) is this function.
+double pe_utilization(int64_t macs, int64_t cycles, int32_t rows, int32_t cols);
+
+// One image through a network, its layers in sequence (no overlap between layers): the sums of
+// the layers' counters that the reports print.
+struct NetworkTotals {
+  int64_t cycles = 0, macs = 0;
+  int64_t stall_cycles = 0, dram_stall_cycles = 0, sram_stall_cycles = 0;
+  int64_t dram_read_bytes = 0, dram_write_bytes = 0;
+  int64_t dram_bytes() const { return dram_read_bytes + dram_write_bytes; }
+};
+NetworkTotals network_totals(const std::vector<LayerCounters>& layers);
 
 }  // namespace qarray
