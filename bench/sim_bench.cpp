@@ -135,10 +135,8 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   try {
     const std::string df = argc > 3 ? argv[3] : "ws";
-    if (mode == "layer" && (argc == 3 || (argc == 4 && (df == "ws" || df == "is" || df == "os")))) {
-      qarray::layer_case(std::atoi(argv[2]), df == "is"   ? qarray::Dataflow::InputStationary
-                                             : df == "os" ? qarray::Dataflow::OutputStationary
-                                                          : qarray::Dataflow::WeightStationary);
+    if (mode == "layer" && (argc == 3 || argc == 4)) {
+      qarray::layer_case(std::atoi(argv[2]), qarray::parse_dataflow(df));
     } else if (mode == "network" && argc == 2) {
       qarray::network_case();
     } else {

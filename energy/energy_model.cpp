@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/errors.h"
+#include "sim/dataflow/dataflow_unit.h"
 
 namespace qarray {
 
@@ -56,13 +57,9 @@ double sram_access_pj(const EnergyTable& t, const std::string& action, int64_t b
 }
 
 int64_t register_bits(const LayerCounters& k, const ArchConfig& a) {
-  const int64_t act = a.act_word_bits(), w = a.weight_word_bits(), acc = a.acc_word_bits();
-  switch (a.dataflow) {
-    case Dataflow::WeightStationary: return k.macs * (act + acc) + k.weight.reads * w;
-    case Dataflow::InputStationary: return k.macs * (w + acc) + k.ifmap.reads * act;
-    case Dataflow::OutputStationary: return k.macs * (act + w + acc);
-  }
-  return 0;
+  const RegisterActivity r = dataflow_unit(a).register_activity(k);
+  return r.act_writes * a.act_word_bits() + r.weight_writes * a.weight_word_bits() +
+         r.acc_writes * a.acc_word_bits();
 }
 
 namespace {

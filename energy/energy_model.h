@@ -47,7 +47,8 @@ double mac_energy_pj(const ArchConfig& arch, const EnergyTable& t);
 // constant in capacity. At a table capacity the row's own value comes back exactly.
 double sram_access_pj(const EnergyTable& t, const std::string& action, int64_t bank_bytes, int32_t word_bits);
 
-// Bits written into PE registers by a layer on the array (see README for the dataflow rule):
+// Bits written into PE registers by a layer on the array: the dataflow unit's register activity
+// (sim/dataflow/{ws,is,os}.h) at the operand and accumulator word widths, e.g.
 //   ws: macs x (act + acc) + weight_reads x weight    is: macs x (weight + acc) + ifmap_reads x act
 //   os: macs x (act + weight + acc)
 int64_t register_bits(const LayerCounters& k, const ArchConfig& arch);

@@ -4,85 +4,13 @@
 #include <set>
 #include <utility>
 
-#include "base/errors.h"
-
 namespace qarray {
 namespace {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t bytes_of(int64_t elements, int bits) { return ceil_div(elements * bits, 8); }
 
-// A tile as a buffer holds it: `rows` rows (one per edge step) of `operands` operands.
-struct TileRows {
-  int64_t rows = 0, operands = 0;
-};
-// The input (x), weight (w) and accumulator (out) tiles of a fold (controller.h contract).
-struct FoldRows {
-  TileRows x, w, out;
-};
-FoldRows fold_rows(const FoldJob& j, Dataflow df) {
-  switch (df) {
-    case Dataflow::WeightStationary: return {{j.p_len, j.k_len}, {j.k_len, j.oc_len}, {j.p_len, j.oc_len}};
-    case Dataflow::InputStationary: return {{j.k_len, j.p_len}, {j.oc_len, j.k_len}, {j.oc_len, j.p_len}};
-    case Dataflow::OutputStationary: break;
-  }
-  return {{j.k_len, j.p_len}, {j.k_len, j.oc_len}, {j.p_len, j.oc_len}};
-}
-
-// How many slices of `slice_bits` each fit one tile of buffer b; at least one, or an error
-// naming the buffer and the capacity one slice needs.
-int64_t slices_that_fit(const ArchConfig& arch, const char* buffer, const SramBuffer& b, int64_t slice_bits,
-                        const std::string& what) {
-  const int64_t n = b.tile_bytes() * 8 / slice_bits;
-  if (n >= 1) return n;
-  const int64_t min_bytes = ceil_div(slice_bits, 8) * (b.double_buffer ? 2 : 1);
-  throw InputError("arch '" + arch.name + "': sram." + buffer + ".capacity_bytes " +
-                   std::to_string(b.capacity_bytes) + " is too small for one " + what + "; needs at least " +
-                   std::to_string(min_bytes) + " bytes" + (b.double_buffer ? " (double buffered)" : ""));
-}
-
 }  // namespace
-
-FoldPlan plan_folds(int64_t k, int64_t oc, int64_t p, const ArchConfig& a) {
-  const int64_t R = a.rows, C = a.cols;
-  FoldPlan plan;
-  switch (a.dataflow) {
-    case Dataflow::WeightStationary: {
-      slices_that_fit(a, "weight", a.weight, R * C * a.weight_word_bits(), "rows x cols weight tile");
-      const int64_t kr = std::min(R, k), oc_c = std::min(C, oc);
-      const int64_t by_ifmap = slices_that_fit(a, "ifmap", a.ifmap, kr * a.act_word_bits(), "input vector");
-      const int64_t by_ofmap = slices_that_fit(a, "ofmap", a.ofmap, oc_c * a.acc_word_bits(), "row of accumulators");
-      plan.k_tile = R;
-      plan.oc_tile = C;
-      plan.p_tile = std::min({p, by_ifmap, by_ofmap});
-      break;
-    }
-    case Dataflow::InputStationary: {
-      slices_that_fit(a, "ifmap", a.ifmap, R * C * a.act_word_bits(), "rows x cols input tile");
-      const int64_t kr = std::min(R, k), pc = std::min(C, p);
-      const int64_t by_weight = slices_that_fit(a, "weight", a.weight, kr * a.weight_word_bits(), "weight column");
-      const int64_t by_ofmap = slices_that_fit(a, "ofmap", a.ofmap, pc * a.acc_word_bits(), "column of accumulators");
-      plan.k_tile = R;
-      plan.p_tile = C;
-      plan.oc_tile = std::min({oc, by_weight, by_ofmap});
-      break;
-    }
-    case Dataflow::OutputStationary: {
-      const int64_t pr = std::min(R, p), oc_c = std::min(C, oc);
-      slices_that_fit(a, "ofmap", a.ofmap, pr * oc_c * a.acc_word_bits(), "rows x cols accumulator tile");
-      const int64_t by_ifmap = slices_that_fit(a, "ifmap", a.ifmap, pr * a.act_word_bits(), "reduction step of inputs");
-      const int64_t by_weight = slices_that_fit(a, "weight", a.weight, oc_c * a.weight_word_bits(), "reduction step of weights");
-      plan.p_tile = R;
-      plan.oc_tile = C;
-      plan.k_tile = std::min({k, by_ifmap, by_weight});
-      break;
-    }
-  }
-  plan.k_tiles = ceil_div(k, plan.k_tile);
-  plan.oc_tiles = ceil_div(oc, plan.oc_tile);
-  plan.p_tiles = ceil_div(p, plan.p_tile);
-  return plan;
-}
 
 Controller::Controller(sc_core::sc_module_name name, SystolicArray& array, Accumulator& acc,
                        PostProcessing& ppu, Dma& dma, Sram& ifmap, Sram& weight, Sram& ofmap)
@@ -140,28 +68,6 @@ void Controller::finish_counters() {
     u->idle = k.total_cycles - u->busy - u->stall;
 }
 
-std::vector<FoldTile> fold_order(const GemmPass& pass, const FoldPlan& plan) {
-  std::vector<FoldTile> tiles;
-  tiles.reserve(static_cast<size_t>(plan.folds()));
-  for (int64_t pt = 0; pt < plan.p_tiles; ++pt)
-    for (int64_t ot = 0; ot < plan.oc_tiles; ++ot)
-      for (int64_t kt = 0; kt < plan.k_tiles; ++kt) {
-        FoldTile t;
-        t.kt = kt, t.ot = ot, t.pt = pt;
-        t.job.pass = &pass;
-        t.job.p0 = pt * plan.p_tile;
-        t.job.p_len = std::min(plan.p_tile, pass.p - t.job.p0);
-        t.job.oc0 = ot * plan.oc_tile;
-        t.job.oc_len = std::min(plan.oc_tile, pass.oc - t.job.oc0);
-        t.job.k0 = kt * plan.k_tile;
-        t.job.k_len = std::min(plan.k_tile, pass.k - t.job.k0);
-        t.first_k = kt == 0;
-        t.last_k = kt == plan.k_tiles - 1;
-        tiles.push_back(t);
-      }
-  return tiles;
-}
-
 std::vector<Controller::ScheduledFold> Controller::schedule() const {
   const ArchConfig& a = *job_->arch;
   const int32_t ab = a.act_word_bits(), wb = a.weight_word_bits(), accb = a.acc_word_bits();
@@ -181,7 +87,7 @@ std::vector<Controller::ScheduledFold> Controller::schedule() const {
       const std::pair<int64_t, int64_t> x_id{t.kt, t.pt}, w_id{t.kt, t.ot};
       f.x_new = x_resident ? x_seen.insert(x_id).second : x_id != x_prev;
       f.w_new = w_resident ? w_seen.insert(w_id).second : w_id != w_prev;
-      const FoldRows r = fold_rows(f.job, a.dataflow);
+      const FoldRows r = dataflow_unit(a).tile_rows(f.job);
       if (f.x_new)
         f.load.push_back({dma_.burst_bytes(bytes_of(f.job.k_len * f.job.p_len, ab)),
                           ifmap_.dma_cycles(r.x.rows * ifmap_.row_words(r.x.operands, ab))});
@@ -205,7 +111,7 @@ std::vector<Controller::ScheduledFold> Controller::schedule() const {
 int64_t Controller::fetch(const ScheduledFold& f) {
   if (f.load.empty()) return -1;
   const ArchConfig& a = *job_->arch;
-  const FoldRows r = fold_rows(f.job, a.dataflow);
+  const FoldRows r = dataflow_unit(a).tile_rows(f.job);
   if (f.x_new) ifmap_.count_rows(SramAccess::Fill, r.x.rows, r.x.operands, a.act_word_bits());
   if (f.w_new) weight_.count_rows(SramAccess::Fill, r.w.rows, r.w.operands, a.weight_word_bits());
   return dma_.request(f.load, false, sc_core::sc_time_stamp());
@@ -216,7 +122,7 @@ int64_t Controller::fetch(const ScheduledFold& f) {
 EdgeTiming Controller::count_fold(const ScheduledFold& f) {
   const ArchConfig& a = *job_->arch;
   const int32_t ab = a.act_word_bits(), wb = a.weight_word_bits(), accb = a.acc_word_bits();
-  const FoldRows r = fold_rows(f.job, a.dataflow);
+  const FoldRows r = dataflow_unit(a).tile_rows(f.job);
   ifmap_.count_rows(SramAccess::Read, r.x.rows, r.x.operands, ab);
   weight_.count_rows(SramAccess::Read, r.w.rows, r.w.operands, wb);
   ofmap_.count_rows(SramAccess::Write, r.out.rows, r.out.operands, accb);
@@ -227,14 +133,7 @@ EdgeTiming Controller::count_fold(const ScheduledFold& f) {
   ifmap_.add_steps(r.x.rows, x);
   weight_.add_steps(r.w.rows, w);
   ofmap_.add_steps(r.out.rows, out);
-  EdgeTiming t;
-  t.out_row_cycles = out;
-  switch (a.dataflow) {
-    case Dataflow::WeightStationary: t.preload_row_cycles = w, t.feed_cycles = x; break;
-    case Dataflow::InputStationary: t.preload_row_cycles = x, t.feed_cycles = w; break;
-    case Dataflow::OutputStationary: t.feed_cycles = std::max(x, w); break;
-  }
-  return t;
+  return dataflow_unit(a).edge_timing(x, w, out);
 }
 
 void Controller::run_array_layer() {
@@ -268,7 +167,7 @@ void Controller::run_array_layer() {
     wait(array_.done);
     // The finished tile goes back to DRAM once it has left the post-processing pipeline.
     if (last_k_) {
-      const FoldRows r = fold_rows(fold_, arch.dataflow);
+      const FoldRows r = dataflow_unit(arch).tile_rows(fold_);
       ofmap_.count_rows(SramAccess::Drain, r.out.rows, r.out.operands, arch.acc_word_bits());
       last_write = dma_.request(s.store, true, sc_core::sc_time_stamp() + ppu_latency);
     }

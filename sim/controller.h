@@ -4,31 +4,22 @@
 // tensor and their tiles back to DRAM, and collects the layer's counters.
 //
 // Contract:
-//   a fold covers at most k_tile x oc_tile x p_tile of the pass (K x OC weights, P vectors):
-//     ws  k_tile = rows, oc_tile = cols, p_tile = the most vectors whose operands fit the
-//         ifmap buffer and whose accumulators fit the ofmap buffer;
-//     is  k_tile = rows, p_tile = cols, oc_tile = the most weight columns that fit the weight
-//         buffer and whose accumulators fit the ofmap buffer;
-//     os  p_tile = rows, oc_tile = cols, k_tile = the longest reduction whose operands fit the
-//         ifmap and the weight buffers.
+//   The dataflow's unit (sim/dataflow/) plans each pass's folds, says how its tiles sit in the
+//   buffers (one row per edge step) and which tile's port timing stalls which phase; the
+//   controller runs the folds in fold_order() (p tiles, oc tiles, k tiles innermost, so each
+//   accumulator tile is finished by its last k fold and leaves through post-processing).
 //   A buffer holds half its capacity per tile when double buffered. Operands occupy the
 //   configured widths (act_bits, weight_bits, acc_bits), 32 bits each on an FP32 design
 //   (ArchConfig::*_word_bits()).
-//   Fold order: p tiles, then oc tiles, then k tiles (innermost), so each accumulator tile is
-//   finished by its last k fold and leaves through post-processing.
 //   Memory: a fold reads its input tile X[k][p] and weight tile W[k][oc] from DRAM unless the
 //   same tile is already in the buffer: the previous fold's tile, or any tile seen before when
 //   the whole operand matrix fits one buffer tile. With ifmap and weight both double buffered
 //   the next fold's tiles load while the current fold computes; otherwise after it. A finished
 //   accumulator tile is written back once it has left post-processing. The layer ends when the
 //   last write-back is in DRAM. Timing is data-independent.
-//   SRAM (sim/sram.h layout): each buffer holds its tile as rows, one row per edge step:
-//     ws  ifmap p_len rows of k_len inputs, weight k_len rows of oc_len, ofmap p_len rows of oc_len
-//     is  ifmap k_len rows of p_len, weight oc_len rows of k_len, ofmap oc_len rows of p_len
-//     os  ifmap k_len rows of p_len, weight k_len rows of oc_len, ofmap p_len rows of oc_len
-//   A row step moves ceil(n*bits / word_bits) words; an accumulator row twice that after the first
-//   k fold (read-modify-write); Sram::step_cycles of it is the step's EdgeTiming. Every row is
-//   read (written) once per fold, filled once per DMA load, drained once per write-back.
+//   SRAM: a row step moves ceil(n*bits / word_bits) words; an accumulator row twice that after
+//   the first k fold (read-modify-write); Sram::step_cycles of it is the step's port time. Every
+//   row is read (written) once per fold, filled once per DMA load, drained once per write-back.
 #pragma once
 #include <cstdint>
 #include <systemc>
@@ -37,6 +28,7 @@
 #include "sim/accumulator.h"
 #include "sim/arch_config.h"
 #include "sim/counters.h"
+#include "sim/dataflow/dataflow_unit.h"
 #include "sim/dma.h"
 #include "sim/gemm_pass.h"
 #include "sim/post_processing.h"
@@ -44,25 +36,6 @@
 #include "sim/systolic_array.h"
 
 namespace qarray {
-
-struct FoldPlan {
-  int64_t k_tile = 0, oc_tile = 0, p_tile = 0;
-  int64_t k_tiles = 0, oc_tiles = 0, p_tiles = 0;
-  int64_t folds() const { return k_tiles * oc_tiles * p_tiles; }
-};
-
-// Throws InputError naming the buffer and its minimum size when not even one tile fits.
-FoldPlan plan_folds(int64_t k, int64_t oc, int64_t p, const ArchConfig& arch);
-
-// One fold of a pass with its tile indices along k, oc and p.
-struct FoldTile {
-  FoldJob job;
-  int64_t kt = 0, ot = 0, pt = 0;
-  bool first_k = false, last_k = false;
-};
-// The folds of a pass in the controller's order: p tiles, then oc tiles, then k tiles innermost
-// (an accumulator tile is finished by its last k fold). The co-simulation replays this order.
-std::vector<FoldTile> fold_order(const GemmPass& pass, const FoldPlan& plan);
 
 // Everything one layer run needs; owned by the caller for the duration of the run.
 struct LayerJob {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/dataflow/dataflow_unit.h"
+
 namespace qarray {
 namespace {
 
@@ -83,13 +85,6 @@ GemmPass depthwise_pass(const Layer& l, const ActTensor& in, const IntTensor& x,
 
 }  // namespace
 
-int64_t depthwise_group(int64_t channels, int64_t taps, const ArchConfig& arch) {
-  int64_t g = channels;
-  if (arch.dataflow != Dataflow::InputStationary) g = std::min<int64_t>(g, arch.cols);
-  if (arch.dataflow != Dataflow::OutputStationary) g = std::min<int64_t>(g, arch.rows / taps);
-  return std::max<int64_t>(1, g);
-}
-
 LayerGemm lower_to_gemm(const Layer& l, const ActTensor& in, const ActTensor& out, const IntTensor& x,
                         const ArchConfig& arch) {
   LayerGemm g;
@@ -107,7 +102,7 @@ LayerGemm lower_to_gemm(const Layer& l, const ActTensor& in, const ActTensor& ou
     return g;
   }
   const int64_t C = in.shape[0], taps = int64_t{l.window.kh} * l.window.kw;
-  const int64_t G = depthwise_group(C, taps, arch);
+  const int64_t G = dataflow_unit(arch).depthwise_group(C, taps, arch);
   for (int64_t c0 = 0; c0 < C; c0 += G)
     g.passes.push_back(depthwise_pass(l, in, x, c0, std::min(G, C - c0), OH, OW));
   return g;

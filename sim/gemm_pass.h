@@ -2,8 +2,9 @@
 // matrix passes out[oc][p] = sum_k W[k][oc] * X[k][p]. Conv and fc are one pass (im2col: k runs
 // over (ic, kh, kw), p over (image, oh, ow)); depthwise is one pass per group of G channels with
 // a block-diagonal weight matrix (channel g owns rows [g*KK, (g+1)*KK) and column g), so the
-// array's shared row inputs never mix channels. G is what the dataflow can hold at once: ws
-// min(C, cols, rows / KK), is min(C, rows / KK), os min(C, cols), and at least 1.
+// array's shared row inputs never mix channels. G is what the dataflow can hold at once
+// (DataflowUnit::depthwise_group: ws min(C, cols, rows / KK), is min(C, rows / KK), os
+// min(C, cols), and at least 1).
 //
 // Contract: padded taps read z_x (the zero-point fold in bias' is then exact); the operand
 // matrix is what the ifmap buffer delivers to the array's left edge, in order.
@@ -35,9 +36,6 @@ struct LayerGemm {
     return ((p / pixels) * out_channels + ch) * pixels + p % pixels;
   }
 };
-
-// Depthwise channels packed per pass.
-int64_t depthwise_group(int64_t channels, int64_t taps, const ArchConfig& arch);
 
 // x: the batched input [N, ...]; in / out: the layer's tensor descriptors.
 LayerGemm lower_to_gemm(const Layer& l, const ActTensor& in, const ActTensor& out, const IntTensor& x,

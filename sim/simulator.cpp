@@ -36,7 +36,7 @@ void check_input(const Layer& l, const ActTensor& t, const IntTensor& x, const I
 std::vector<FoldPlan> plan_layer(const Layer& l, const LayerGemm& gemm, const ArchConfig& arch) {
   std::vector<FoldPlan> plans;
   try {
-    for (const GemmPass& pass : gemm.passes) plans.push_back(plan_folds(pass.k, pass.oc, pass.p, arch));
+    for (const GemmPass& pass : gemm.passes) plans.push_back(dataflow_unit(arch).plan(pass.k, pass.oc, pass.p, arch));
   } catch (const InputError& e) {
     throw InputError(std::string(e.what()) + " for layer '" + l.name + "' (" + layer_kind_name(l.kind) + ")");
   }

@@ -86,8 +86,8 @@ TEST(Fp32TwinSim, SmallIfmapBufferHoldsAQuarterOfTheVectors) {
   conv.ifmap_h = conv.ifmap_w = 8;   // 64 output pixels, 1x1 filter: K = 16, OC = 16, P = 64
   conv.channels = 16;
   conv.filters = 16;
-  EXPECT_EQ(plan_folds(16, 16, 64, a).p_tile, 32);
-  EXPECT_EQ(plan_folds(16, 16, 64, fp32_twin(a)).p_tile, 8);
+  EXPECT_EQ(dataflow_unit(a).plan(16, 16, 64, a).p_tile, 32);
+  EXPECT_EQ(dataflow_unit(a).plan(16, 16, 64, fp32_twin(a)).p_tile, 8);
   const Pair r = run_both(conv, a);
   EXPECT_EQ(r.q.folds, 2);
   EXPECT_EQ(r.fp.folds, 8);

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "sim/controller.h"
-#include "sim/cosim/fold_stimulus.h"
 #include "sim/cosim/mismatch_report.h"
 #include "sim/gemm_pass.h"
 #include "sim/simulator.h"
@@ -14,22 +13,21 @@ namespace {
 // Scatters the post-processed rows both datapaths agreed on into the layer's output tensor.
 class LayerSink : public CosimRowSink {
  public:
-  LayerSink(const std::vector<CosimFold>& folds, const LayerGemm& gemm, Dataflow df, IntTensor& out)
-      : folds_(folds), gemm_(gemm), df_(df), out_(out) {}
+  LayerSink(const std::vector<CosimFold>& folds, const LayerGemm& gemm, const DataflowUnit& unit, IntTensor& out)
+      : folds_(folds), gemm_(gemm), unit_(unit), out_(out) {}
 
   void output_row(size_t f, int64_t index, const uint32_t* codes) override {
     const FoldJob& j = folds_[f].job;
-    const bool is = df_ == Dataflow::InputStationary;
-    for (int64_t c = 0; c < row_lanes(df_, j); ++c) {
-      const int64_t p = j.p0 + (is ? c : index);
-      out_.ptr()[gemm_.out_index(p, row_channel(df_, j, index, c))] = static_cast<int32_t>(codes[c]);
+    for (int64_t c = 0; c < unit_.row_lanes(j); ++c) {
+      const int64_t p = j.p0 + unit_.row_vector(index, c);
+      out_.ptr()[gemm_.out_index(p, unit_.row_channel(j, index, c))] = static_cast<int32_t>(codes[c]);
     }
   }
 
  private:
   const std::vector<CosimFold>& folds_;
   const LayerGemm& gemm_;
-  Dataflow df_;
+  const DataflowUnit& unit_;
   IntTensor& out_;
 };
 
@@ -64,7 +62,7 @@ CosimStats cosim_layer(const Network& net, size_t index, const IntTensor& input,
   std::vector<size_t> fold_pass;
   for (size_t i = 0; i < gemm.passes.size(); ++i) {
     const GemmPass& pass = gemm.passes[i];
-    const FoldPlan plan = plan_folds(pass.k, pass.oc, pass.p, arch);
+    const FoldPlan plan = dataflow_unit(arch).plan(pass.k, pass.oc, pass.p, arch);
     for (const FoldTile& t : fold_order(pass, plan)) {  // the controller's order
       run.folds.push_back(CosimFold{t.job, t.first_k, t.last_k});
       fold_pass.push_back(i);
@@ -73,7 +71,7 @@ CosimStats cosim_layer(const Network& net, size_t index, const IntTensor& input,
   Shape out_shape{input.shape[0]};
   out_shape.insert(out_shape.end(), out.shape.begin(), out.shape.end());
   IntTensor result(out_shape);
-  LayerSink sink(run.folds, gemm, v.dataflow, result);
+  LayerSink sink(run.folds, gemm, dataflow_unit(v.dataflow), result);
   run.sink = &sink;
   run_lockstep(run);
   if (run.mismatch) throw CosimMismatchError(describe_mismatch(label, run, fold_pass), run.first);

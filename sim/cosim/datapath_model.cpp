@@ -1,12 +1,10 @@
 #include "sim/cosim/datapath_model.h"
 
-#include "sim/cosim/fold_stimulus.h"
-
 namespace qarray {
 
-void DatapathModel::begin(const LockstepRun& run, Dataflow dataflow) {
+void DatapathModel::begin(const LockstepRun& run, const DataflowUnit& unit) {
   run_ = &run;
-  dataflow_ = dataflow;
+  unit_ = &unit;
   acc.clear();
   out.clear();
   ppu_.configure(*run.layer, run.out_zero_point, run.variant->acc_bits);
@@ -21,7 +19,7 @@ void DatapathModel::array_row(int64_t cycle, size_t f, int64_t index, const uint
   const CosimFold& fold = run_->folds[f];
   const FoldJob& j = fold.job;
   ExpectedRow row{cycle + Accumulator::kLatencyCycles, f, index, {}};
-  if (dataflow_ == Dataflow::InputStationary) {
+  if (unit_->row_kind() == RowKind::Channel) {
     acc_.accumulate_column(index, sums, fold.first_k);
     for (int64_t p = 0; p < j.p_len; ++p) row.lanes.push_back(acc_.word(p, index));
   } else {
@@ -31,7 +29,7 @@ void DatapathModel::array_row(int64_t cycle, size_t f, int64_t index, const uint
   if (fold.last_k) {
     ExpectedRow codes{row.cycle + PostProcessing::kLatencyCycles, f, index, {}};
     for (size_t c = 0; c < row.lanes.size(); ++c)
-      codes.lanes.push_back(static_cast<uint32_t>(ppu_.apply(row.lanes[c], row_channel(dataflow_, j, index, c))));
+      codes.lanes.push_back(static_cast<uint32_t>(ppu_.apply(row.lanes[c], unit_->row_channel(j, index, static_cast<int64_t>(c)))));
     out.push_back(std::move(codes));
   }
   acc.push_back(std::move(row));

@@ -14,6 +14,7 @@
 
 #include "sim/accumulator.h"
 #include "sim/cosim/lockstep.h"
+#include "sim/dataflow/dataflow_unit.h"
 #include "sim/post_processing.h"
 
 namespace qarray {
@@ -21,7 +22,7 @@ namespace qarray {
 struct ExpectedRow {
   int64_t cycle = 0;  // run cycle
   size_t fold = 0;
-  int64_t index = 0;  // vector (ws, os) or weight column (is) relative to p0 / oc0
+  int64_t index = 0;  // vector (RowKind::Vector) or weight column (RowKind::Channel), relative to p0 / oc0
   std::vector<uint32_t> lanes;
 };
 
@@ -29,7 +30,7 @@ class DatapathModel {
  public:
   explicit DatapathModel(PostProcessing& ppu) : ppu_(ppu) {}
 
-  void begin(const LockstepRun& run, Dataflow dataflow);
+  void begin(const LockstepRun& run, const DataflowUnit& unit);
   void begin_fold(size_t f);
   // The model array delivered row `index` of the current fold in run cycle `cycle`.
   void array_row(int64_t cycle, size_t f, int64_t index, const uint32_t* sums);
@@ -40,7 +41,7 @@ class DatapathModel {
   PostProcessing& ppu_;
   Accumulator acc_;
   const LockstepRun* run_ = nullptr;
-  Dataflow dataflow_ = Dataflow::WeightStationary;
+  const DataflowUnit* unit_ = nullptr;
 };
 
 }  // namespace qarray

@@ -7,7 +7,6 @@
 
 #include "base/errors.h"
 #include "sim/cosim/datapath_model.h"
-#include "sim/cosim/fold_stimulus.h"
 #include "sim/cosim/rtl_params.h"
 
 namespace qarray {
@@ -23,6 +22,24 @@ const sc_time kHalf(500, sc_core::SC_PS);
 constexpr int64_t kTailCycles = Accumulator::kLatencyCycles + PostProcessing::kLatencyCycles;
 
 uint32_t low_bits_mask(int bits) { return bits >= 32 ? 0xffffffffu : (1u << bits) - 1; }
+
+// Post-processing parameters of row `index` for `cols` lanes: each lane's channel's bias', M0 and
+// shift (zero on lanes outside the tile).
+void row_post_processing(const DataflowUnit& unit, const Layer& layer, const FoldJob& job, int64_t index,
+                         int32_t cols, int32_t* bias, int32_t* m0, int32_t* shift) {
+  const int64_t lanes = unit.row_lanes(job);
+  for (int64_t c = 0; c < cols; ++c) {
+    if (c >= lanes) {
+      bias[c] = m0[c] = shift[c] = 0;
+      continue;
+    }
+    const int64_t ch = unit.row_channel(job, index, c);
+    const QuantizedMultiplier& m = layer.requant.size() == 1 ? layer.requant[0] : layer.requant[ch];
+    bias[c] = layer.bias[ch];
+    m0[c] = m.m0;
+    shift[c] = m.shift;
+  }
+}
 
 // The controller's tag of the row the array delivers in one cycle (schedule, not model output).
 struct RowTag {
@@ -90,9 +107,10 @@ class LockstepTop : public sc_core::sc_module, private ArrayOutputSink {
   void run_one(LockstepRun& run) {
     const RtlVariant& v = *run.variant;
     r_ = rtl[static_cast<size_t>(&v - rtl_variants().data())].get();
+    unit_ = &dataflow_unit(v.dataflow);
     cols_ = v.cols;
     array.configure(v.rows, v.cols, v.dataflow, kPeriod);
-    if (!run.rtl_only) model.begin(run, v.dataflow);
+    if (!run.rtl_only) model.begin(run, *unit_);
     in_.west.assign(v.rows, 0u);
     in_.north.assign(v.cols, 0u);
     got_.assign(v.cols, 0u);
@@ -120,7 +138,7 @@ class LockstepTop : public sc_core::sc_module, private ArrayOutputSink {
         model.begin_fold(f);
         array.launch(job, this);
       }
-      const int64_t len = fold_cycles(v.dataflow, v.rows, v.cols, job);
+      const int64_t len = unit_->schedule(job, v.rows, v.cols).cycles();
       for (int64_t n = 0; n < len && !run.mismatch; ++n) cycle(run, t++, static_cast<int64_t>(f), n);
       // The model array ends its fold in this very cycle; let it finish before the next one.
       while (!run.rtl_only && done_count_ == done_before) wait(array.done);
@@ -134,23 +152,25 @@ class LockstepTop : public sc_core::sc_module, private ArrayOutputSink {
   void drive_inputs(const LockstepRun& run, int64_t t, int64_t f, int64_t n) {
     const RtlVariant& v = *run.variant;
     const FoldJob* job = f >= 0 ? &run.folds[f].job : nullptr;
-    fold_inputs(v.dataflow, v.rows, v.cols, job ? *job : FoldJob{}, job ? n : -1, in_);
+    if (job) unit_->rtl_inputs(*job, v.rows, v.cols, n, in_);
+    else in_.idle();
     r_->load.write(in_.load);
     r_->drain.write(in_.drain);
     r_->in_valid.write(in_.valid);
     r_->set_array_inputs(in_.west.data(), in_.north.data(), in_.rows_used);
     if (t < 0) return;
-    const int64_t out = job ? fold_output_row(v.dataflow, v.rows, v.cols, *job, n) : -1;
+    const int64_t out = job ? unit_->output_row(*job, v.rows, v.cols, n) : -1;
     tags_[static_cast<size_t>(t) % tags_.size()] = out >= 0 ? RowTag{f, out} : RowTag{};
     const RowTag& a = tag(t - 1);
     r_->acc_first.write(a.valid() && run.folds[a.fold].first_k);
     r_->acc_last.write(a.valid() && run.folds[a.fold].last_k);
     if (a.valid()) r_->set_acc_addr(static_cast<uint32_t>(a.index));
     const RowTag& p = tag(t - 2);
-    // ws / os rows of one fold share their lanes' channels; is rows each have their own.
-    const bool new_params = p.fold != pp_row_.fold || (v.dataflow == Dataflow::InputStationary && p.index != pp_row_.index);
+    // Vector rows of one fold share their lanes' channels; channel rows each have their own.
+    const bool new_params =
+        p.fold != pp_row_.fold || (unit_->row_kind() == RowKind::Channel && p.index != pp_row_.index);
     if (p.valid() && run.folds[p.fold].last_k && new_params) {
-      row_post_processing(v.dataflow, *run.layer, run.folds[p.fold].job, p.index, v.cols, bias_.data(), m0_.data(),
+      row_post_processing(*unit_, *run.layer, run.folds[p.fold].job, p.index, v.cols, bias_.data(), m0_.data(),
                           shift_.data());
       r_->set_pp_params(bias_.data(), m0_.data(), shift_.data(), run.out_zero_point, run.layer->clamp_lo,
                         run.layer->clamp_hi);
@@ -202,8 +222,7 @@ class LockstepTop : public sc_core::sc_module, private ArrayOutputSink {
     if (f >= 0 && !array_rows_.empty() && array_rows_.front().cycle == n) e = &array_rows_.front();
     const bool valid = r_->out_valid();
     DatapathMismatch m = at(CosimStage::Array, t, f);
-    const int64_t drain_start = f >= 0 ? fold_cycles(v.dataflow, v.rows, v.cols, run.folds[f].job) - v.rows : 0;
-    if (f >= 0 && v.dataflow == Dataflow::OutputStationary && n >= drain_start) m.pe_row = v.rows - 1 - (n - drain_start);
+    if (f >= 0) m.pe_row = unit_->drained_pe_row(run.folds[f].job, v.rows, v.cols, n);
     if (!same_valid(run, m, valid, e)) return false;
     if (!e) return true;
     const uint32_t mask = low_bits_mask(v.acc_bits);
@@ -239,7 +258,7 @@ class LockstepTop : public sc_core::sc_module, private ArrayOutputSink {
       if ((got_[c] & mask) == (e->lanes[c] & mask)) continue;
       m.column = static_cast<int64_t>(c);
       m.index = e->index;
-      if (!acc) m.channel = row_channel(v.dataflow, run.folds[e->fold].job, e->index, static_cast<int64_t>(c));
+      if (!acc) m.channel = unit_->row_channel(run.folds[e->fold].job, e->index, static_cast<int64_t>(c));
       m.expected = e->lanes[c] & mask;
       m.actual = got_[c] & mask;
       m.expected_valid = m.actual_valid = true;
@@ -258,6 +277,7 @@ class LockstepTop : public sc_core::sc_module, private ArrayOutputSink {
   sc_core::sc_event start_;
   LockstepRun* run_ = nullptr;
   RtlDatapath* r_ = nullptr;
+  const DataflowUnit* unit_ = nullptr;
   sc_time t0_;
   int32_t cols_ = 1;
   std::deque<ArrayRow> array_rows_;
@@ -300,7 +320,7 @@ std::string extension(const std::string& path) {
 void run_lockstep(LockstepRun& run) {
   const RtlVariant& v = *run.variant;
   for (const CosimFold& f : run.folds) {
-    const int64_t rows = v.dataflow == Dataflow::InputStationary ? f.job.oc_len : f.job.p_len;
+    const int64_t rows = dataflow_unit(v.dataflow).delivered_rows(f.job);
     if (rows > v.acc_depth)
       throw InputError("RTL variant " + v.name + ": a tile of " + std::to_string(rows) +
                        " rows exceeds its accumulator depth " + std::to_string(v.acc_depth));

@@ -1,5 +1,7 @@
 #include "sim/cosim/mismatch_report.h"
 
+#include "sim/dataflow/dataflow_unit.h"
+
 namespace qarray {
 namespace {
 
@@ -14,7 +16,7 @@ std::string describe_mismatch(const std::string& label, const LockstepRun& run, 
   std::string s = label + " on RTL variant " + v.name + ": fold " + n(m.fold + 1) + "/" + n(run.folds.size()) +
                   " (pass " + n(fold_pass[m.fold]) + ", k0 " + n(j.k0) + ", oc0 " + n(j.oc0) + ", p0 " + n(j.p0) +
                   "), cycle " + n(m.fold_cycle) + " of the fold (cycle " + n(m.run_cycle) + " of the run): ";
-  const bool is = v.dataflow == Dataflow::InputStationary;
+  const bool is = dataflow_unit(v.dataflow).row_kind() == RowKind::Channel;
   const std::string row = is ? "weight column oc0+" + n(m.index) : "vector p0+" + n(m.index);
   const char* stage = m.stage == CosimStage::Array         ? ""
                       : m.stage == CosimStage::Accumulator ? "accumulator "
@@ -33,8 +35,7 @@ std::string describe_mismatch(const std::string& label, const LockstepRun& run, 
       where = "PE (" + n(m.pe_row) + ", " + n(m.column) + ") (" + row + ", channel oc0+" + n(m.column) + ")";
     return s + where + ": RTL sum " + n(m.actual) + ", SystemC sum " + n(m.expected) + bits;
   }
-  // Lane c: ws / os the tile's channel oc0 + c of the row's vector; is vector p0 + c of the
-  // row's weight column.
+  // Lane c: of a vector row, the tile's channel oc0 + c; of a channel row (is), vector p0 + c.
   const std::string lane = "lane " + n(m.column) + " (" +
                            (is ? row + ", vector p0+" + n(m.column) : row + ", channel oc0+" + n(m.column));
   if (m.stage == CosimStage::Accumulator)
