@@ -89,26 +89,39 @@ std::string trace_format(const std::string& trace) {
   throw InputError("--trace " + trace + ": name the file *.vcd (VCD) or *.fst (FST)");
 }
 
+// The command line of `qarray cosim` for another qarray executable: these flags, with --arch
+// `arch` (and, when `by_name`, --variant / --all-variants as given).
+std::vector<std::string> cosim_args(const std::string& exe, const CosimFlags& f, const std::string& arch, bool by_name) {
+  std::vector<std::string> args{exe, "cosim", "--arch", arch, "--layers", f.layers, "--random", std::to_string(f.random),
+                                "--seed", std::to_string(f.seed), "--data", f.data};
+  if (!f.model.empty()) args.insert(args.end(), {"--model", f.model});
+  if (!f.trace.empty()) args.insert(args.end(), {"--trace", f.trace});
+  if (by_name && !f.variant.empty()) args.insert(args.end(), {"--variant", f.variant});
+  if (by_name && f.all_variants) args.push_back("--all-variants");
+  return args;
+}
+
+// Replaces this process with `args`; returns only by throwing.
+[[noreturn]] void exec(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  ::execv(argv[0], argv.data());
+  throw InputError("cannot run " + args[0] + ": " + std::strerror(errno));
+}
+
+void progress_line(const std::string& line) { std::cerr << line << std::endl; }
+
 // Verilates (once) and runs the qarray that holds an RTL variant of `arch`: the same flags, with
 // --arch naming the arch file. Returns only by throwing.
 int run_on_demand(const CosimFlags& f, const std::string& arch_file, const ArchConfig& arch,
                   const std::string& format) {
   if (std::getenv("QARRAY_COSIM_ON_DEMAND"))  // this is that qarray: its variant must have matched
     throw InputError("the on-demand RTL build does not hold arch '" + arch.name + "' (" + rtl_array_name(arch) + ")");
-  const OnDemandVariant v =
-      ondemand_variant(arch, arch_file, format, [](const std::string& line) { std::cerr << line << std::endl; });
-  std::vector<std::string> args{v.executable, "cosim", "--arch", arch_file, "--layers", f.layers,
-                                "--random", std::to_string(f.random), "--seed", std::to_string(f.seed),
-                                "--data", f.data};
-  if (!f.model.empty()) args.insert(args.end(), {"--model", f.model});
-  if (!f.trace.empty()) args.insert(args.end(), {"--trace", f.trace});
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  const OnDemandVariant v = ondemand_variant(arch, arch_file, format, progress_line);
   setenv("QARRAY_COSIM_ON_DEMAND", v.key.c_str(), 1);
-  std::fflush(nullptr);
-  ::execv(argv[0], argv.data());
-  throw InputError("cannot run " + v.executable + ": " + std::strerror(errno));
+  exec(cosim_args(v.executable, f, arch_file, false));
 }
 
 int cosim(const CosimFlags& f) {
@@ -116,6 +129,8 @@ int cosim(const CosimFlags& f) {
     throw InputError("give --model M (with --layers) or --random N (with --seed), or both");
   if (f.random < 0) throw InputError("--random " + std::to_string(f.random) + " must not be negative");
   const std::string format = trace_format(f.trace);
+  // The qarray of scripts/run holds no RTL: the same command on the build's qarray-rtl.
+  if (rtl_variants().empty()) exec(cosim_args(compiled_variants_executable(progress_line), f, f.arch, true));
   std::vector<const RtlVariant*> variants;
   ArchConfig arch;
   bool user_arch = false;  // random cases tile for the user's arch (else each variant's own file)

@@ -200,4 +200,28 @@ OnDemandVariant ondemand_variant(const ArchConfig& arch, const std::string& arch
   return v;
 }
 
+std::string compiled_variants_executable(const std::function<void(const std::string&)>& progress) {
+  const BuildInfo b;
+  const fs::path exe = fs::path(b.binary_dir) / "app" / "qarray-rtl";
+  if (::access(b.cmake, X_OK) != 0)
+    throw InputError(std::string("building the compiled RTL variants needs cmake, not found at ") + b.cmake);
+  const FileLock lock(exe.string() + ".lock");
+  const fs::path log = exe.string() + ".build.log";
+  std::error_code ec;
+  fs::remove(log, ec);
+  const bool first = !fs::exists(exe);
+  if (first)
+    progress("qarray cosim: building " + exe.string() + " once: the qarray CLI with the compiled RTL variants of " +
+             b.source_dir + "/sim/cosim/variants/ (verilated; several minutes; scripts/test builds it too)");
+  const auto t0 = std::chrono::steady_clock::now();
+  const unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  if (const int rc = run_logged({b.cmake, "--build", b.binary_dir, "--target", "qarray-rtl", "-j", std::to_string(jobs)}, log))
+    throw InputError("building the compiled RTL variants (" + exe.string() + ") failed (exit " + std::to_string(rc) +
+                     "); log: " + log.string());
+  if (first)
+    progress("qarray cosim: built " + exe.string() + " in " + std::to_string(static_cast<int>(seconds_since(t0) + 0.5)) +
+             " s (reused from now on)");
+  return exe.string();
+}
+
 }  // namespace qarray::cli
