@@ -1,6 +1,7 @@
 // One processing element of the systolic MAC array: a W_BITS x A_BITS multiplier (signed weight,
 // unsigned activation code) and an ACC_BITS wrapping adder, with the operand registers that pass
-// data to the right and downward neighbours. Twin of one cell of sim/systolic_array*.cpp.
+// data to the right and downward neighbours. Twin of one cell of sim/systolic_array.cpp as the
+// dataflow units of sim/dataflow/ step it.
 //
 // Contract (DATAFLOW 0 = ws, 1 = os, 2 = is, as sim/arch_config.h's Dataflow):
 //   ws  stat <= north_in while load (the weight column shifts down during the preload);

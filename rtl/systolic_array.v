@@ -1,6 +1,7 @@
 // The systolic MAC array: ROWS x COLS processing elements (pe.v) with the edge skew buffers on
 // the left (and, for os, top) edges and the de-skew buffer at the bottom edge (edge_skew.v).
-// Twin of sim/systolic_array*.cpp; parameters come from an ArchConfig (sim/cosim/, generated).
+// Twin of sim/systolic_array.cpp and sim/dataflow/; parameters come from an ArchConfig
+// (sim/cosim/, generated).
 //
 // Contract (DATAFLOW 0 = ws, 1 = os, 2 = is; R = ROWS, C = COLS; cycles of one fold):
 //   ws/is preload: R cycles with load = 1; in cycle j north_data carries the stationary row

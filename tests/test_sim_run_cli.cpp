@@ -17,7 +17,7 @@ using ::testing::HasSubstr;
 using testing::CliResult;
 using testing::run_qarray;
 
-// The columns README.md documents for layers.csv, in order.
+// The columns docs/cli.md documents for layers.csv, in order.
 const std::vector<std::string> kColumns = {
     "layer",           "kind",              "folds",              "total_cycles",       "latency_us",
     "weight_load_cycles", "compute_cycles", "drain_cycles",       "stall_cycles",       "macs",
@@ -108,12 +108,12 @@ TEST(SimRunCli, SimImagesWriteLayersCsvAndSimSection) {
 }
 
 TEST(SimRunCli, LayersCsvColumnsAreTheDocumentedOnes) {
-  const std::string readme = testing::read_file(std::string(QARRAY_SOURCE_DIR) + "/README.md");
-  const size_t at = readme.find("`layers.csv`");
+  const std::string doc = testing::read_file(std::string(QARRAY_SOURCE_DIR) + "/docs/cli.md");
+  const size_t at = doc.find("`layers.csv`");
   ASSERT_NE(at, std::string::npos);
   std::string documented;
   for (const std::string& c : kColumns) documented += (documented.empty() ? "" : ", ") + ("`" + c + "`");
-  EXPECT_THAT(readme, HasSubstr(documented));
+  EXPECT_THAT(doc, HasSubstr(documented));
 }
 
 TEST(SimRunCli, NoSimImagesMeansNoCycleModel) {

@@ -1,8 +1,8 @@
 // Layer-level RTL co-simulation: a conv, depthwise or fc layer lowered as the controller does
-// (lower_to_gemm), tiled with plan_folds in the controller's fold order (fold_order), every fold
-// run through the SystemC datapath (array, accumulator, post-processing) and the verilated RTL
-// datapath (rtl/array_datapath.v) in lockstep (lockstep.h), and the RTL's output codes, scattered
-// into the layer's tensor, compared with GoldenExecutor::run_layer bit for bit.
+// (lower_to_gemm), tiled by the dataflow unit's plan in the controller's fold order (fold_order),
+// every fold run through the SystemC datapath (array, accumulator, post-processing) and the
+// verilated RTL datapath (rtl/array_datapath.v) in lockstep (lockstep.h), and the RTL's output
+// codes, scattered into the layer's tensor, compared with GoldenExecutor::run_layer bit for bit.
 //
 // Contract: returns only when both comparisons hold; the first difference throws
 // CosimMismatchError with the layer, fold (k0, oc0, p0), cycle, stage, PE / column / lane,

@@ -1,7 +1,7 @@
 // The lockstep co-simulation testbench: the SystemC datapath (SystolicArray synchronizing every
 // cycle -> Accumulator -> PostProcessing) and the verilated rtl/array_datapath.v of one RTL
 // variant in one SystemC top, fed the same folds. Each cycle the driver puts the controller's
-// stimulus on the RTL ports (fold_stimulus.h), clocks it, and compares each stage's valid and
+// stimulus on the RTL ports (the dataflow unit's rtl_inputs, sim/dataflow/), clocks it, and compares each stage's valid and
 // data with what the SystemC side produced for the same cycle (datapath_model.h); the
 // post-processed rows that agree go to the caller's sink.
 //

@@ -3,8 +3,8 @@
 // so the verilated accumulator and the model's tiling cannot disagree.
 //
 // Contract: the accumulator (rtl/accumulator.v) holds one tile of the ofmap buffer: DEPTH =
-// ofmap.tile_bytes() * 8 / acc_bits rows, the most rows a tile can have (plan_folds bounds a
-// tile's words by that count, and a tile with oc_len or p_len lanes < COLS still needs one row per
+// ofmap.tile_bytes() * 8 / acc_bits rows, the most rows a tile can have (DataflowUnit::plan
+// bounds a tile's words by that count, and a tile with oc_len or p_len lanes < COLS still needs one row per
 // vector or weight column). The RTL is integer only: an FP32 design has no RTL (InputError).
 #pragma once
 #include <algorithm>
