@@ -16,8 +16,8 @@
 
 #include "app/commands.h"
 #include "app/cosim_ondemand.h"
-#include "app/sim_output.h"
 #include "base/errors.h"
+#include "explore/shipped.h"
 #include "models/onnx_loader.h"
 #include "sim/cosim/cosim.h"
 #include "workloads/pipeline.h"
@@ -68,7 +68,7 @@ std::string resolve_arch_file(const std::string& name) {
     variants += (variants.empty() ? "" : ", ") + v.name;
   }
   try {
-    return arch_path(name);
+    return explore::arch_path(name);
   } catch (const InputError& e) {  // an unknown name: compiled variant names are accepted here too
     throw InputError(std::string(e.what()) + "; compiled RTL variants: " + variants);
   }
@@ -172,7 +172,7 @@ int cosim(const CosimFlags& f) {
   opt.variant = f.variant;
   try {
     if (!f.model.empty()) {
-      const Graph g = load_onnx(shipped_model(f.model));
+      const Graph g = load_onnx(explore::shipped_model(f.model));
       const Dataset test = load_fashion_mnist(f.data, Split::Test);
       QuantSpec spec;
       spec.weight_bits = arch.weight_bits;

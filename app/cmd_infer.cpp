@@ -5,6 +5,7 @@
 
 #include "app/commands.h"
 #include "base/errors.h"
+#include "explore/shipped.h"
 #include "models/fp32_executor.h"
 #include "models/onnx_loader.h"
 #include "models/tensor_proto.h"
@@ -34,7 +35,7 @@ int infer(const InferFlags& f) {
   const Tensor x = read_tensor_proto(f.inputs[0]);
   Tensor y;
   if (!f.integer) {
-    const Graph graph = load_onnx(shipped_model(f.model));
+    const Graph graph = load_onnx(explore::shipped_model(f.model));
     if (x.shape.size() != graph.input_shape.size() + 1 ||
         !std::equal(graph.input_shape.begin(), graph.input_shape.end(), x.shape.begin() + 1))
       throw InputError(f.inputs[0] + ": tensor shape " + shape_str(x.shape) + " does not match the model input [N," +
@@ -45,7 +46,7 @@ int infer(const InferFlags& f) {
     if (!f.workloads.empty()) {
       net = load_network(f.workloads);
     } else {
-      const Graph graph = load_onnx(shipped_model(f.model));
+      const Graph graph = load_onnx(explore::shipped_model(f.model));
       const Dataset train = load_fashion_mnist(f.data, Split::Train);
       net = quantize_minmax(graph, calibration_images(train, f.calib_images), f.spec).network;
     }

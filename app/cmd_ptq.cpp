@@ -6,6 +6,7 @@
 #include "app/commands.h"
 #include "app/report.h"
 #include "base/errors.h"
+#include "explore/shipped.h"
 #include "models/onnx_loader.h"
 #include "workloads/evaluate.h"
 #include "workloads/network_io.h"
@@ -33,7 +34,7 @@ nlohmann::json eval_json(const EvalResult& r) {
 int run_ptq(const PtqCommand& f) {
   const PtqOptions opt = f.ptq.resolve(f.threads);
   check_output_dir(f.out, "--out");
-  const std::string model_path = shipped_model(f.model);
+  const std::string model_path = explore::shipped_model(f.model);
   const Graph graph = load_onnx(model_path);
   const Dataset train = load_fashion_mnist(f.data, Split::Train);
   const Tensor calib = calibration_images(train, f.calib_images);

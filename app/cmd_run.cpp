@@ -8,17 +8,22 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 #include <thread>
 
+#include "app/arch_flags.h"
 #include "app/commands.h"
 #include "app/energy_report.h"
 #include "app/report.h"
-#include "app/sim_output.h"
+#include "base/errors.h"
 #include "energy/area_model.h"
 #include "energy/energy_model.h"
 #include "energy/energy_table.h"
-#include "base/errors.h"
+#include "explore/counter_columns.h"
+#include "explore/energy_columns.h"
+#include "explore/layer_table.h"
+#include "explore/pricing.h"
+#include "explore/shipped.h"
+#include "explore/simulate.h"
 #include "models/onnx_loader.h"
 #include "sim/simulator.h"
 #include "workloads/evaluate.h"
@@ -28,6 +33,8 @@
 
 namespace qarray::cli {
 namespace {
+
+using namespace qarray::explore;
 
 struct RunFlags {
   std::string model = "mobilenetv2";
@@ -58,57 +65,34 @@ void print_sim(const Network& net, const ArchConfig& arch, const SimImages& s) {
   for (const Layer& l : net.layers) w = std::max(w, static_cast<int>(l.name.size()));
   std::printf("%-*s %-9s %10s %9s %9s %6s %8s %8s\n", w, "layer (per image)", "kind", "MACs", "cycles", "us",
               "util%", "DRAM st", "SRAM st");
-  LayerCounters t;
   for (size_t i = 0; i < s.layers.size(); ++i) {
     const LayerCounters& k = s.layers[i];
     std::printf("%-*s %-9s %10lld %9lld %9.3f %6.2f %8lld %8lld\n", w, net.layers[i].name.c_str(),
                 layer_kind_name(net.layers[i].kind), static_cast<long long>(k.macs),
                 static_cast<long long>(k.total_cycles), k.total_cycles / arch.clock_mhz, 100.0 * k.pe_utilization,
                 static_cast<long long>(k.dram_stall_cycles), static_cast<long long>(k.sram_stall_cycles));
-    t.macs += k.macs;
-    t.total_cycles += k.total_cycles;
-    t.dram_stall_cycles += k.dram_stall_cycles;
-    t.sram_stall_cycles += k.sram_stall_cycles;
   }
-  const double util = t.total_cycles ? static_cast<double>(t.macs) / (t.total_cycles * arch.rows * arch.cols) : 0.0;
-  const double us = t.total_cycles / arch.clock_mhz;
+  const NetworkTotals t = network_totals(s.layers);
+  const double util = pe_utilization(t.macs, t.cycles, arch.rows, arch.cols);
+  const double us = t.cycles / arch.clock_mhz;
   std::printf("%-*s %-9s %10lld %9lld %9.3f %6.2f %8lld %8lld\n", w, "total", "", static_cast<long long>(t.macs),
-              static_cast<long long>(t.total_cycles), us, 100.0 * util, static_cast<long long>(t.dram_stall_cycles),
+              static_cast<long long>(t.cycles), us, 100.0 * util, static_cast<long long>(t.dram_stall_cycles),
               static_cast<long long>(t.sram_stall_cycles));
   std::printf("per image (batch 1, layers in sequence): %lld cycles, %.3f us, %.0f images/s; %lld images one after "
               "another: %.3f us; simulated in %.2f s\n",
-              static_cast<long long>(t.total_cycles), us, 1e6 / us, static_cast<long long>(s.images),
+              static_cast<long long>(t.cycles), us, 1e6 / us, static_cast<long long>(s.images),
               us * s.images, s.seconds);
 }
 
-void write_layers_csv(const std::string& path, const Network& net, const ArchConfig& arch, const SimImages& s,
-                      const PricedDesign& q, const PricedDesign& fp) {
-  std::ostringstream csv;
-  csv << "layer,kind," << kCounterCsvColumns << "," << kEnergyCsvColumns << "\n";
-  for (size_t i = 0; i < s.layers.size(); ++i) {
-    csv << csv_field(net.layers[i].name) << "," << layer_kind_name(net.layers[i].kind) << ",";
-    write_counter_csv(csv, s.layers[i], arch.clock_mhz);
-    csv << ",";
-    write_energy_csv(csv, q, fp, i);
-    csv << "\n";
-  }
-  write_output_file(path, csv.str());
-}
-
 nlohmann::json sim_json(const Network& net, const ArchConfig& arch, const std::string& path, const SimImages& s) {
-  int64_t cycles = 0, macs = 0, stalls = 0, dram_stalls = 0, sram_stalls = 0;
   nlohmann::json layers = nlohmann::json::array();
   for (size_t i = 0; i < s.layers.size(); ++i) {
     nlohmann::json row = counters_json(s.layers[i], arch.clock_mhz);
     row["name"] = net.layers[i].name;
     row["kind"] = layer_kind_name(net.layers[i].kind);
     layers.push_back(row);
-    cycles += s.layers[i].total_cycles;
-    macs += s.layers[i].macs;
-    stalls += s.layers[i].stall_cycles;
-    dram_stalls += s.layers[i].dram_stall_cycles;
-    sram_stalls += s.layers[i].sram_stall_cycles;
   }
+  const NetworkTotals t = network_totals(s.layers);
   return {{"arch",
            {{"name", arch.name}, {"path", path}, {"rows", arch.rows}, {"cols", arch.cols},
             {"dataflow", dataflow_name(arch.dataflow)}, {"weight_bits", arch.weight_bits},
@@ -117,9 +101,10 @@ nlohmann::json sim_json(const Network& net, const ArchConfig& arch, const std::s
           {"bit_exact", true},
           {"seconds", s.seconds},
           {"per_image",
-           {{"total_cycles", cycles}, {"latency_us", cycles / arch.clock_mhz}, {"macs", macs},
-            {"stall_cycles", stalls}, {"dram_stall_cycles", dram_stalls}, {"sram_stall_cycles", sram_stalls},
-            {"pe_utilization", cycles ? static_cast<double>(macs) / (cycles * arch.rows * arch.cols) : 0.0}}},
+           {{"total_cycles", t.cycles}, {"latency_us", t.cycles / arch.clock_mhz}, {"macs", t.macs},
+            {"stall_cycles", t.stall_cycles}, {"dram_stall_cycles", t.dram_stall_cycles},
+            {"sram_stall_cycles", t.sram_stall_cycles},
+            {"pe_utilization", pe_utilization(t.macs, t.cycles, arch.rows, arch.cols)}}},
           {"layers", layers}};
 }
 
@@ -243,7 +228,7 @@ int run(const RunFlags& f) {
                                 {"outputs", q.layers[i].outputs}, {"overflows", q.layers[i].overflows}});
   }
   const std::string csv_path = f.out + "/layers.csv";
-  if (f.sim_images > 0) write_layers_csv(csv_path, qm.network, arch, sim, priced_int, priced_fp32);
+  if (f.sim_images > 0) write_output_file(csv_path, layer_table_csv(qm.network, priced_int, priced_fp32));
   else std::filesystem::remove(csv_path);  // no stale table from an earlier run
   const std::string report_path = f.out + "/report.json";
   write_json(report_path, report);
@@ -253,10 +238,6 @@ int run(const RunFlags& f) {
 }
 
 }  // namespace
-
-std::string shipped_model(const std::string& name) {
-  return shipped_path(name, "networks", ".onnx", "model");
-}
 
 Action add_run(CLI::App& app) {
   auto f = std::make_shared<RunFlags>();

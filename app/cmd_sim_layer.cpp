@@ -8,16 +8,21 @@
 #include <optional>
 #include <sstream>
 
+#include "app/arch_flags.h"
 #include "app/commands.h"
 #include "app/report.h"
-#include "app/sim_output.h"
 #include "base/errors.h"
+#include "explore/columns.h"
+#include "explore/counter_columns.h"
+#include "explore/shipped.h"
 #include "sim/arch_config.h"
 #include "sim/simulator.h"
 #include "sim/stimulus.h"
 
 namespace qarray::cli {
 namespace {
+
+using namespace qarray::explore;
 
 struct SimLayerFlags {
   std::string arch = "ws16";
@@ -30,6 +35,31 @@ struct SimLayerFlags {
   uint32_t seed = 1;
   std::string csv;
 };
+
+// One row of the --csv table: a layer's shape, the design, its counters and the golden check.
+struct SimLayerRow {
+  const LayerSpec& spec;
+  int64_t batch;
+  const ArchConfig& arch;
+  const LayerCounters& counters;
+  bool bit_exact;
+};
+
+const Columns<SimLayerRow>& sim_layer_columns() {
+  using R = const SimLayerRow&;
+  static const Columns<SimLayerRow> columns =
+      Columns<SimLayerRow>{
+          {"layer", [](R r) { return Cell(r.spec.name); }},
+          {"kind", [](R r) { return Cell(std::string(layer_kind_name(r.spec.kind))); }},
+          {"batch", [](R r) { return Cell(r.batch); }},
+          {"dataflow", [](R r) { return Cell(std::string(dataflow_name(r.arch.dataflow))); }},
+          {"rows", [](R r) { return Cell(int64_t{r.arch.rows}); }},
+          {"cols", [](R r) { return Cell(int64_t{r.arch.cols}); }}} +
+      project_columns<SimLayerRow>(counter_columns(), "",
+                                   [](R r) { return CounterRow{r.counters, r.arch.clock_mhz}; }) +
+      Columns<SimLayerRow>{{"bit_exact", [](R r) { return Cell(int64_t{r.bit_exact ? 1 : 0}); }}};
+  return columns;
+}
 
 int sim_layer(const SimLayerFlags& f) {
   const ArchConfig arch = load_arch(f.arch, f.overrides);
@@ -56,7 +86,7 @@ int sim_layer(const SimLayerFlags& f) {
   // The CSV is written whole at the end, so a failing layer leaves no partial table behind.
   if (!f.csv.empty()) check_output_dir(std::filesystem::path(f.csv).parent_path().string(), "--csv");
   std::ostringstream csv;
-  csv << "layer,kind,batch,dataflow,rows,cols," << kCounterCsvColumns << ",bit_exact\n";
+  csv << csv_header(sim_layer_columns()) << "\n";
   // Every layer's tiles must fit the buffers before any is simulated (nothing half-printed).
   std::vector<Network> nets;
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -93,10 +123,7 @@ int sim_layer(const SimLayerFlags& f) {
                 static_cast<long long>(k.sram_stall_cycles),
                 static_cast<long long>(k.ifmap.reads), static_cast<long long>(k.weight.reads),
                 static_cast<long long>(k.dram_read_bytes + k.dram_write_bytes), first_bad < 0 ? "bit-exact" : "MISMATCH");
-    csv << csv_field(s.name) << "," << layer_kind_name(s.kind) << "," << f.batch << "," << dataflow_name(arch.dataflow)
-        << "," << arch.rows << "," << arch.cols << ",";
-    write_counter_csv(csv, k, arch.clock_mhz);
-    csv << "," << (first_bad < 0 ? 1 : 0) << "\n";
+    csv << csv_row(sim_layer_columns(), SimLayerRow{s, f.batch, arch, k, first_bad < 0}) << "\n";
     if (first_bad >= 0)
       throw Error("layer '" + s.name + "': the cycle model differs from golden at output " + std::to_string(first_bad) +
                   ": got " + std::to_string(r.output.data[first_bad]) + ", expected " +

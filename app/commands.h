@@ -41,8 +41,4 @@ void add_ptq_flags(CLI::App& app, PtqFlags& flags);
 // skipped patterns / absorption, bias-correction shifts (cmd_ptq.cpp; shared with `run`).
 nlohmann::json ptq_report_json(const PtqResult& r, const PtqOptions& opt);
 
-// Paths of the shipped data, resolved against the source tree the binary was built from
-// (shipped_path() of sim_output.h: a name, or a path, or an error listing the shipped models).
-std::string shipped_model(const std::string& name);
-
 }  // namespace qarray::cli

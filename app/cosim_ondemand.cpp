@@ -1,3 +1,4 @@
+// On-demand RTL variants of `qarray cosim`: configure, build and reuse them (app/cosim_ondemand.h).
 #include "app/cosim_ondemand.h"
 
 #include <fcntl.h>

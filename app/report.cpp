@@ -1,3 +1,4 @@
+// Report files and shared table lines of the CLI (app/report.h).
 #include "app/report.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// Whole-file writes through a temporary file and a rename (base/atomic_file.h).
 #include "base/atomic_file.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// The CSV dialect of every qarray table (base/csv.h).
 #include "base/csv.h"
 
 #include "base/errors.h"

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/errors.h"
+#include "base/json_reader.h"
 
 namespace qarray {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 using nlohmann::json;
 
 [[noreturn]] void fail(const std::string& where, const std::string& key, const std::string& what) {
-  throw InputError(where + ": " + key + ": " + what);
+  json_fail(where, key, what);
 }
 
 // One JSON object being read: every key must be consumed exactly as listed, unknown keys fail.
@@ -34,33 +35,12 @@ class ObjectReader {
     return j_.at(k);
   }
   bool has(const std::string& k) const { return j_.contains(k); }
-  int64_t integer(const std::string& k) const {
-    const json& v = at(k);
-    if (!v.is_number_integer()) fail(where_, key(k), "expected an integer, got " + v.dump());
-    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
-      fail(where_, key(k), v.dump() + " out of range");
-    return v.get<int64_t>();
-  }
-  int32_t int32(const std::string& k) const {
-    const int64_t v = integer(k);
-    if (v < INT32_MIN || v > INT32_MAX) fail(where_, key(k), std::to_string(v) + " out of range");
-    return static_cast<int32_t>(v);
-  }
-  double number(const std::string& k) const {
-    const json& v = at(k);
-    if (!v.is_number()) fail(where_, key(k), "expected a number, got " + v.dump());
-    return v.get<double>();
-  }
-  bool boolean(const std::string& k) const {
-    const json& v = at(k);
-    if (!v.is_boolean()) fail(where_, key(k), "expected true or false, got " + v.dump());
-    return v.get<bool>();
-  }
-  std::string string(const std::string& k) const {
-    const json& v = at(k);
-    if (!v.is_string()) fail(where_, key(k), "expected a string, got " + v.dump());
-    return v.get<std::string>();
-  }
+  // Numbers, booleans and strings through the checked reader (base/json_reader.h).
+  int64_t integer(const std::string& k) const { return json_integer<int64_t>(at(k), where_, key(k)); }
+  int32_t int32(const std::string& k) const { return json_integer<int32_t>(at(k), where_, key(k)); }
+  double number(const std::string& k) const { return json_number(at(k), where_, key(k)); }
+  bool boolean(const std::string& k) const { return json_boolean(at(k), where_, key(k)); }
+  std::string string(const std::string& k) const { return json_string(at(k), where_, key(k)); }
 
  private:
   const json& j_;

@@ -219,7 +219,7 @@ TEST(BadInput, WorkloadKeyOfTheWrongType) {
   const fs::path out = temp("wrong_type_out");
   expect_error("infer --int8 --workloads " + dir.string() + " --input " + kInputPb + " --output " +
                    (out / "y.pb").string(),
-               (dir / "network.json").string() + ": acc_bits: has the wrong type (string)", out);
+               (dir / "network.json").string() + ": acc_bits: expected an integer, got \"32\"", out);
 }
 
 // Found by fuzz_workloads: an 82-digit count, which the JSON parser stores as a float, was
@@ -229,7 +229,7 @@ TEST(BadInput, WorkloadIntegerTooLongForItsKey) {
   const fs::path out = temp("huge_count_out");
   expect_error("infer --int8 --workloads " + dir.string() + " --input " + kInputPb + " --output " +
                    (out / "y.pb").string(),
-               (dir / "network.json").string() + ": layers[0].bias.count: 7.777777777777777e+81 is not an integer", out);
+               (dir / "network.json").string() + ": layers[0].bias.count: expected an integer, got 7.777777777777777e+81", out);
 }
 
 // Found by fuzz_arch_config: a number overflow escaped the parser as the JSON library's error.

@@ -86,7 +86,7 @@ TEST_F(NetworkIo, WrongTypeNamesTheKey) {
   auto j = descriptor();
   j["acc_bits"] = "thirty-two";
   write_descriptor(j);
-  EXPECT_THAT(load_error(), HasSubstr("acc_bits: has the wrong type"));
+  EXPECT_THAT(load_error(), HasSubstr("acc_bits: expected an integer, got \"thirty-two\""));
 }
 
 TEST_F(NetworkIo, UnknownKindNamesTheKey) {
@@ -142,18 +142,18 @@ TEST_F(NetworkIo, NumbersOutsideTheirKeysTypeNameTheKey) {
   const std::string huge(82, '7');
   auto j = descriptor();
   const std::string count = "\"count\": " + std::to_string(j["layers"][0]["bias"]["count"].get<int64_t>());
-  EXPECT_EQ(with(count, "\"count\": " + huge), file + "layers[0].bias.count: 7.777777777777777e+81 is not an integer");
-  EXPECT_EQ(with(count, "\"count\": -1"), file + "layers[0].bias.count: -1 is out of range [0, 18446744073709551615]");
-  EXPECT_EQ(with("\"acc_bits\": 32", "\"acc_bits\": 32.5"), file + "acc_bits: 32.5 is not an integer");
+  EXPECT_EQ(with(count, "\"count\": " + huge), file + "layers[0].bias.count: expected an integer, got 7.777777777777777e+81");
+  EXPECT_EQ(with(count, "\"count\": -1"), file + "layers[0].bias.count: -1 out of range [0, 18446744073709551615]");
+  EXPECT_EQ(with("\"acc_bits\": 32", "\"acc_bits\": 32.5"), file + "acc_bits: expected an integer, got 32.5");
   EXPECT_EQ(with("\"acc_bits\": 32", "\"acc_bits\": 4294967328"),
-            file + "acc_bits: 4294967328 is out of range [-2147483648, 2147483647]");
-  EXPECT_EQ(with("\"acc_bits\": 32", "\"acc_bits\": " + huge), file + "acc_bits: 7.777777777777777e+81 is not an integer");
+            file + "acc_bits: 4294967328 out of range [-2147483648, 2147483647]");
+  EXPECT_EQ(with("\"acc_bits\": 32", "\"acc_bits\": " + huge), file + "acc_bits: expected an integer, got 7.777777777777777e+81");
   j["layers"][0]["kernel"] = {3, 2.5};
   write_descriptor(j);
-  EXPECT_EQ(load_error(), file + "layers[0].kernel[1]: 2.5 is not an integer");
+  EXPECT_EQ(load_error(), file + "layers[0].kernel[1]: expected an integer, got 2.5");
   j["layers"][0]["kernel"] = {3, "3"};
   write_descriptor(j);
-  EXPECT_EQ(load_error(), file + "layers[0].kernel[1]: has the wrong type (string)");
+  EXPECT_EQ(load_error(), file + "layers[0].kernel[1]: expected an integer, got \"3\"");
 }
 
 }  // namespace

@@ -163,7 +163,7 @@ TEST(ArchConfig, IntegerBeyondInt64IsOutOfRangeNotWrapped) {
     parse_arch_config(text, "u64.json");
     ADD_FAILURE() << "no error";
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "u64.json: array.rows: 18446744073709551615 out of range");
+    EXPECT_STREQ(e.what(), "u64.json: array.rows: 18446744073709551615 out of range [-2147483648, 2147483647]");
   }
 }
 

@@ -1,14 +1,15 @@
+// The on-disk workload format (network.json + tensors.bin): writer and checked reader.
 #include "workloads/network_io.h"
 
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <type_traits>
 #include <nlohmann/json.hpp>
 
 #include "base/atomic_file.h"
 #include "base/errors.h"
+#include "base/json_reader.h"
 
 namespace qarray {
 namespace fs = std::filesystem;
@@ -35,9 +36,7 @@ struct Reader {
   std::string file;
   const std::string* bin = nullptr;
 
-  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    throw InputError(file + ": " + key + ": " + what);
-  }
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const { json_fail(file, key, what); }
   const json& at(const json& j, const std::string& key, const std::string& path) const {
     if (!j.is_object() || !j.contains(key)) fail(path + key, "missing");
     return j.at(key);
@@ -46,48 +45,26 @@ struct Reader {
   T get(const json& j, const std::string& key, const std::string& path) const {
     return convert<T>(at(j, key, path), path + key);
   }
-  // Checked conversions: an integer key takes only a JSON integer within the C++ type's range (a
-  // float, or an integer too long for int64 that the parser made a float, would be undefined
-  // behaviour in a plain get<T>()).
+  // Checked conversions (base/json_reader.h): an integer key takes only a JSON integer within
+  // the C++ type's range (a float, or an integer too long for int64 that the parser made a float,
+  // would be undefined behaviour in a plain get<T>()).
   template <typename T>
   T convert(const json& v, const std::string& key) const {
     if constexpr (std::is_same_v<T, bool>) {
-      if (!v.is_boolean()) wrong_type(v, key);
-      return v.get<bool>();
+      return json_boolean(v, file, key);
     } else if constexpr (std::is_integral_v<T>) {
-      if (!v.is_number()) wrong_type(v, key);
-      if (!v.is_number_integer()) fail(key, short_dump(v) + " is not an integer");
-      using Limits = std::numeric_limits<T>;
-      const auto max = static_cast<uint64_t>(Limits::max());
-      if (v.is_number_unsigned()) {
-        if (v.get<uint64_t>() <= max) return static_cast<T>(v.get<uint64_t>());
-      } else {
-        const int64_t s = v.get<int64_t>();
-        if (s >= static_cast<int64_t>(Limits::min()) && (s < 0 || static_cast<uint64_t>(s) <= max))
-          return static_cast<T>(s);
-      }
-      fail(key, short_dump(v) + " is out of range [" + std::to_string(Limits::min()) + ", " +
-                    std::to_string(Limits::max()) + "]");
+      return json_integer<T>(v, file, key);
     } else if constexpr (std::is_floating_point_v<T>) {
-      if (!v.is_number()) wrong_type(v, key);
-      return v.get<T>();
+      return static_cast<T>(json_number(v, file, key));
     } else if constexpr (std::is_same_v<T, std::string>) {
-      if (!v.is_string()) wrong_type(v, key);
-      return v.get<std::string>();
+      return json_string(v, file, key);
     } else {  // std::vector<E>
-      if (!v.is_array()) wrong_type(v, key);
+      json_list(v, file, key);
       T out;
       for (size_t i = 0; i < v.size(); ++i)
         out.push_back(convert<typename T::value_type>(v[i], key + "[" + std::to_string(i) + "]"));
       return out;
     }
-  }
-  [[noreturn]] void wrong_type(const json& v, const std::string& key) const {
-    fail(key, "has the wrong type (" + std::string(v.type_name()) + ")");
-  }
-  static std::string short_dump(const json& v) {
-    const std::string s = v.dump();
-    return s.size() <= 24 ? s : s.substr(0, 21) + "...";
   }
   std::vector<int32_t> blob(const json& j, const std::string& key, const std::string& path) const {
     const json& b = at(j, key, path);

@@ -1,7 +1,7 @@
 // The design-space grid of `qarray sweep`: a JSON file of value lists whose cross product is the
 // set of design points (array size x dataflow x bit-widths x PTQ method x SRAM sizes x DRAM
-// bandwidth x energy table) over one model and one base architecture, and the sweep's CSV row
-// format (one row per point, the resume key being the point's parameters).
+// bandwidth x energy table) over one model and one base architecture (the result table is
+// explore/sweep_table.h's, a point's evaluation explore/sweep_point.h's).
 //
 // Grid file (every key but "model" and "arch" optional; unknown keys are errors):
 //   "model": "mobilenetv2" | "resnet" | "path.onnx"     "arch": preset (configs/) or arch file
@@ -22,7 +22,7 @@
 
 #include "sim/arch_config.h"
 
-namespace qarray::cli {
+namespace qarray::explore {
 
 struct SweepGrid {
   std::string path;  // the grid file, for messages
@@ -56,7 +56,7 @@ struct SweepPoint {
   std::string id() const;
 };
 
-// Reads and checks a grid file (the base arch resolved with arch_path()).
+// Reads and checks a grid file (the base arch resolved with arch_path(), explore/shipped.h).
 SweepGrid load_sweep_grid(const std::string& path);
 // Parses grid JSON text; `where` names the file in errors.
 SweepGrid parse_sweep_grid(const std::string& json_text, const std::string& where);
@@ -68,4 +68,4 @@ std::vector<SweepPoint> sweep_points(const SweepGrid& grid);
 // bandwidth; named after the point.
 ArchConfig point_arch(const SweepGrid& grid, const SweepPoint& p);
 
-}  // namespace qarray::cli
+}  // namespace qarray::explore

@@ -1,18 +1,20 @@
-#include "app/sweep_grid.h"
+// The sweep grid's parser and its cross product (explore/sweep_grid.h).
+#include "explore/sweep_grid.h"
 
-#include <charconv>
-#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include "app/sim_output.h"
 #include "base/errors.h"
+#include "base/format.h"
+#include "base/json_reader.h"
+#include "explore/shipped.h"
+#include "models/fashion_mnist.h"
 #include "workloads/ptq_pipeline.h"
 
-namespace qarray::cli {
+namespace qarray::explore {
 namespace {
 
 using json = nlohmann::json;
@@ -26,40 +28,31 @@ struct Reader {
   const json& doc;
   const std::string& where;
 
-  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    throw InputError(where + ": " + key + ": " + what);
-  }
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const { json_fail(where, key, what); }
 
   // The key's list (non-empty, no duplicates), each element read by `one`; `fallback` if absent.
   template <typename T, typename F>
   std::vector<T> list(const std::string& key, std::vector<T> fallback, F one) const {
     if (!doc.contains(key)) return fallback;
-    const json& v = doc.at(key);
-    if (!v.is_array()) fail(key, "expected a list, got " + v.dump());
+    const json& v = json_list(doc.at(key), where, key);
     if (v.empty()) fail(key, "empty list (give at least one value or leave the key out)");
     std::vector<T> out;
     for (const json& e : v) {
       T x = one(key, e);
       for (const T& y : out)
-        if (y == x) fail(key, "value " + e.dump() + " listed twice");
+        if (y == x) fail(key, "value " + json_excerpt(e) + " listed twice");
       out.push_back(x);
     }
     return out;
   }
 
   int64_t integer(const std::string& key, const json& e, int64_t lo, int64_t hi) const {
-    if (!e.is_number_integer()) fail(key, "expected an integer, got " + e.dump());
-    const bool beyond_int64 = e.is_number_unsigned() && e.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX);
-    if (beyond_int64)
-      fail(key, e.dump() + " out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    const int64_t v = e.get<int64_t>();
-    if (v < lo || v > hi)
-      fail(key, std::to_string(v) + " out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    return v;
+    return json_integer(e, where, key, lo, hi);
   }
 
   std::string text(const std::string& key, const json& e) const {
-    if (!e.is_string() || e.get<std::string>().empty()) fail(key, "expected a non-empty string, got " + e.dump());
+    if (!e.is_string() || e.get<std::string>().empty())
+      fail(key, "expected a non-empty string, got " + json_excerpt(e));
     return e.get<std::string>();
   }
 };
@@ -72,19 +65,13 @@ Dataflow parse_dataflow(const Reader& r, const std::string& key, const json& e) 
   }
 }
 
-std::string number_text(double v) {
-  char buf[32];
-  const auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
-}
-
 }  // namespace
 
 std::string SweepPoint::id() const {
   return std::to_string(rows) + "x" + std::to_string(cols) + "-" + dataflow_name(dataflow) + "-w" +
          std::to_string(weight_bits) + "a" + std::to_string(act_bits) + "-" + method + "-i" +
          std::to_string(ifmap_kib) + "w" + std::to_string(weight_kib) + "o" + std::to_string(ofmap_kib) + "k-d" +
-         number_text(dram_bytes_per_cycle) + "-" + energy_table;
+         shortest_text(dram_bytes_per_cycle) + "-" + energy_table;
 }
 
 SweepGrid parse_sweep_grid(const std::string& json_text, const std::string& where) {
@@ -116,7 +103,7 @@ SweepGrid parse_sweep_grid(const std::string& json_text, const std::string& wher
   }
   const ArchConfig& b = g.base;
   g.array = r.list<std::pair<int32_t, int32_t>>("array", {{b.rows, b.cols}}, [&](const std::string& k, const json& e) {
-    if (!e.is_array() || e.size() != 2) r.fail(k, "expected [rows, cols] pairs, got " + e.dump());
+    if (!e.is_array() || e.size() != 2) r.fail(k, "expected [rows, cols] pairs, got " + json_excerpt(e));
     return std::pair<int32_t, int32_t>(r.integer(k, e[0], 1, 256), r.integer(k, e[1], 1, 256));
   });
   g.dataflow = r.list<Dataflow>("dataflow", {b.dataflow},
@@ -143,9 +130,9 @@ SweepGrid parse_sweep_grid(const std::string& json_text, const std::string& wher
                       " bytes is not whole KiB; list the sizes to sweep");
   g.dram_bytes_per_cycle =
       r.list<double>("dram_bytes_per_cycle", {b.dram.bytes_per_cycle}, [&](const std::string& k, const json& e) {
-        if (!e.is_number() || !std::isfinite(e.get<double>()) || e.get<double>() <= 0)
-          r.fail(k, "expected a number > 0, got " + e.dump());
-        return e.get<double>();
+        const double v = json_number(e, where, k);
+        if (v <= 0) r.fail(k, "expected a number > 0, got " + json_excerpt(e));
+        return v;
       });
   g.energy_table = r.list<std::string>("energy_table", {"horowitz45"},
                                        [&](const std::string& k, const json& e) { return r.text(k, e); });
@@ -159,7 +146,6 @@ SweepGrid parse_sweep_grid(const std::string& json_text, const std::string& wher
   for (const SweepPoint& p : sweep_points(g)) point_arch(g, p).validate(where + ": point " + p.id());
   return g;
 }
-
 SweepGrid load_sweep_grid(const std::string& path) {
   std::error_code ec;  // a path the file system refuses is reported by the open below
   if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not a grid file");
@@ -201,4 +187,4 @@ ArchConfig point_arch(const SweepGrid& g, const SweepPoint& p) {
   return a;
 }
 
-}  // namespace qarray::cli
+}  // namespace qarray::explore
