@@ -247,7 +247,7 @@ int sweep(const SweepFlags& f) {
 
 Action add_sweep(CLI::App& app) {
   auto f = std::make_shared<SweepFlags>();
-  app.add_option("grid", f->grid, "Grid file (JSON; README \"Sweeps and plots\" documents the keys)")->required();
+  app.add_option("grid", f->grid, "Grid file (JSON; docs/cli.md \"Sweeps and plots\" documents the keys)")->required();
   app.add_option("--out", f->out, "Output directory (points.csv)")->capture_default_str();
   app.add_option("--jobs", f->jobs, "Points simulated at once (one process each); quantization threads")
       ->capture_default_str()

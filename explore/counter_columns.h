@@ -1,5 +1,5 @@
 // The per-layer counter columns of the cycle model: layers.csv of `run`, the CSV of `sim-layer`
-// and the "sim" layers of report.json are generated from this one list (README "Report columns").
+// and the "sim" layers of report.json are generated from this one list (docs/cli.md).
 //
 // In order: folds, total_cycles, latency_us, weight_load_cycles, compute_cycles, drain_cycles,
 // stall_cycles, macs, pe_utilization, ifmap_reads, weight_reads, ofmap_reads, ofmap_writes,

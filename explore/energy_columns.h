@@ -1,6 +1,6 @@
 // The energy part of `run`'s outputs, built from the two priced designs (the INT design and its
-// FP32 twin): the energy columns of layers.csv and the report.json "energy" section (README
-// "Report columns" documents every key and unit).
+// FP32 twin): the energy columns of layers.csv and the report.json "energy" section (docs/cli.md
+// documents every key and unit).
 //
 // Energy columns of a layer, in order: mac_pj, register_pj, ifmap_sram_pj, weight_sram_pj,
 // ofmap_sram_pj, dram_pj, total_pj, pj_per_mac, fp32_total_cycles, fp32_latency_us, the same

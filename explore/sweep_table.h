@@ -3,7 +3,7 @@
 // after every finished point, so a killed sweep leaves the previous complete table, never a
 // half-written row.
 //
-// Columns, in file order (README "Sweep CSV"): the schema shared with the plot scripts
+// Columns, in file order (docs/cli.md "Sweeps and plots"): the schema shared with the plot scripts
 //   point, status, error, model, rows, cols, dataflow, weight_bits, act_bits, method, ifmap_kib,
 //   weight_kib, ofmap_kib, dram_bytes_per_cycle, energy_table, fp32_top1, int_top1, cycles,
 //   latency_us, utilization, energy_uj, fp32_cycles, fp32_energy_uj, area_mm2, fp32_area_mm2,

@@ -2,8 +2,8 @@
 """Figures of qarray's report files (run by `qarray plot`; matplotlib via /usr/bin/python3).
 
 Reads only report files, never simulator internals:
-  --report  report.json of `qarray run` (keys "model", "arch", "accuracy", "energy": schema in README)
-  --sweep   points.csv of `qarray sweep` (columns in README "Sweep CSV")
+  --report  report.json of `qarray run` (keys "model", "arch", "accuracy", "energy": schema in docs/cli.md)
+  --sweep   points.csv of `qarray sweep` (columns in docs/cli.md "Sweeps and plots")
 Writes PNG files into --out, each figsize inches x DPI (pixel sizes fixed, checked by tests):
   energy_breakdown.png    per-layer energy by component, INT vs FP32 twin (stacked bars)   [report]
   area.png                area per PE and per design, INT-b vs FP32          [sweep, else report]

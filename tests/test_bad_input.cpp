@@ -1,4 +1,4 @@
-// The bad-input catalogue of README.md ("Bad input: what the user sees"): the rows that the other
+// The bad-input catalogue of docs/bad-input.md: the rows that the other
 // CLI test files do not already assert exactly. Each runs the real qarray binary on one bad input
 // and checks the whole of stderr (one line), exit status 1, and that --out holds nothing.
 #include <gmock/gmock.h>

@@ -1,5 +1,5 @@
 // Determinism through the real binary: the same command run twice writes the same reports byte
-// for byte apart from the wall-clock fields (README "Determinism": every key named `seconds` or
+// for byte apart from the wall-clock fields (docs/determinism.md: every key named `seconds` or
 // `images_per_second` in the JSON reports, the `seconds` column of points.csv), and a sweep
 // writes the same table whatever --jobs.
 #include <gmock/gmock.h>

@@ -1,4 +1,4 @@
-// `qarray run` energy report: every key of the report schema (README "Report columns") in
+// `qarray run` energy report: every key of the report schema (docs/cli.md) in
 // report.json, layers.csv with the counter columns then the energy columns, the CSV equal to the
 // JSON, totals equal to the sum of the layers, ratios INT/FP32; bad --energy-table values are one
 // line, exit 1, nothing written.

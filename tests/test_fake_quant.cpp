@@ -117,7 +117,7 @@ TEST(FakeQuant, QuantizeDequantizeUsesTheTensorGrid) {
 
 // With 8-bit activations the gap is small: on 1000 test images the float simulation and the
 // integer executor predict the same class on >= 99 % of the images, W8A8 CLE+BC (the default)
-// and W4A8 nearest per tensor. (With 4-bit activations it is not: see README "Results".)
+// and W4A8 nearest per tensor. (With 4-bit activations it is not: see docs/accuracy.md.)
 void expect_agreement(const std::string& model, const std::string& method, int weight_bits) {
   const std::string path = std::string(QARRAY_SOURCE_DIR) + "/networks/" + model + ".onnx";
   ASSERT_TRUE(std::filesystem::exists(path)) << path;

@@ -37,7 +37,7 @@ IntTensor random_input(const Network& net, int64_t images, std::mt19937& rng) {
   return x;
 }
 
-// The README's formulas, written independently of the model, for a pass of K x OC weights and P
+// sim/README.md's formulas, written independently of the model, for a pass of K x OC weights and P
 // vectors; `tile` is the buffer-limited tile of the streamed dimension (P for ws, OC for is,
 // K for os). Per fold: ws 2R + C + p_len - 2, is 2R + C + oc_len - 2, os k_len + 2R + C - 2;
 // plus the post-processing drain once per layer.

@@ -116,7 +116,7 @@ SramBuffer buffer(int32_t banks, int32_t word_bytes, int32_t ports) {
   return {int64_t{banks} * word_bytes * 2048, banks, word_bytes, ports, true};
 }
 
-// The README's ws rule for one fold of P vectors on R x C with the feed taking sx cycles per
+// sim/README.md's ws rule for one fold of P vectors on R x C with the feed taking sx cycles per
 // vector, the accumulator so per row and the preload sw per weight row:
 //   k_len (sw - 1) + (P - ov)(sx - 1) + (P - ov)(so - 1) + ov (max(sx, so) - 1),
 // ov = max(0, P - (R + C - 2)) the steps that both read a vector and write a row.

@@ -25,7 +25,7 @@ using ::testing::HasSubstr;
 using testing::CliResult;
 using testing::run_qarray;
 
-// The columns README.md documents for points.csv, in order (the first 26 are the plot schema's).
+// The columns docs/cli.md documents for points.csv, in order (the first 26 are the plot schema's).
 const std::vector<std::string> kColumns = {
     "point", "status", "error", "model", "rows", "cols", "dataflow", "weight_bits", "act_bits", "method",
     "ifmap_kib", "weight_kib", "ofmap_kib", "dram_bytes_per_cycle", "energy_table", "fp32_top1", "int_top1",
