@@ -40,8 +40,8 @@ void InputStationary::preload(ArrayRegisters& regs, const FoldJob& j) const {
 
 void InputStationary::step(ArrayRegisters& regs, const FoldJob& j, int64_t t, ArrayOutputSink& sink) const {
   const GemmPass& pass = *j.pass;
-  stationary::step(regs, t, j.oc_len, pass.weights.data() + j.k0 * pass.oc + j.oc0, pass.oc, j.k_len,
-                   RowKind::Channel, sink);
+  stationary::step<RowKind::Channel>(regs, t, j.oc_len,
+                                    pass.weights.data() + j.k0 * pass.oc + j.oc0, pass.oc, j.k_len, sink);
 }
 
 void InputStationary::rtl_inputs(const FoldJob& j, int32_t rows, int32_t, int64_t n, ArrayCycleInputs& in) const {

@@ -40,8 +40,8 @@ void WeightStationary::preload(ArrayRegisters& regs, const FoldJob& j) const {
 
 void WeightStationary::step(ArrayRegisters& regs, const FoldJob& j, int64_t t, ArrayOutputSink& sink) const {
   const GemmPass& pass = *j.pass;
-  stationary::step(regs, t, j.p_len, pass.operands.data() + j.k0 * pass.p + j.p0, pass.p, j.k_len, RowKind::Vector,
-                   sink);
+  stationary::step<RowKind::Vector>(regs, t, j.p_len,
+                                   pass.operands.data() + j.k0 * pass.p + j.p0, pass.p, j.k_len, sink);
 }
 
 void WeightStationary::rtl_inputs(const FoldJob& j, int32_t rows, int32_t, int64_t n, ArrayCycleInputs& in) const {
