@@ -24,6 +24,7 @@ struct InferFlags {
   std::string workloads;
   std::string data = kDefaultFashionMnistDir;
   int64_t calib_images = 512;
+  std::vector<std::string> input_shapes;
   QuantSpec spec;
 };
 
@@ -35,7 +36,7 @@ int infer(const InferFlags& f) {
   const Tensor x = read_tensor_proto(f.inputs[0]);
   Tensor y;
   if (!f.integer) {
-    const Graph graph = load_onnx(explore::shipped_model(f.model));
+    const Graph graph = load_onnx(explore::shipped_model(f.model), import_options(f.input_shapes));
     if (x.shape.size() != graph.input_shape.size() + 1 ||
         !std::equal(graph.input_shape.begin(), graph.input_shape.end(), x.shape.begin() + 1))
       throw InputError(f.inputs[0] + ": tensor shape " + shape_str(x.shape) + " does not match the model input [N," +
@@ -46,7 +47,7 @@ int infer(const InferFlags& f) {
     if (!f.workloads.empty()) {
       net = load_network(f.workloads);
     } else {
-      const Graph graph = load_onnx(explore::shipped_model(f.model));
+      const Graph graph = load_onnx(explore::shipped_model(f.model), import_options(f.input_shapes));
       const Dataset train = load_fashion_mnist(f.data, Split::Train);
       net = quantize_minmax(graph, calibration_images(train, f.calib_images), f.spec).network;
     }
@@ -73,6 +74,7 @@ Action add_infer(CLI::App& app) {
   app.add_option("--workloads", f->workloads, "Saved workloads directory (with --int8; no ONNX needed)");
   app.add_option("--data", f->data, "Fashion-MNIST directory, for calibration")->capture_default_str();
   app.add_option("--calib-images", f->calib_images, "Training images for calibration")->capture_default_str();
+  add_input_shape_flag(app, f->input_shapes);
   app.add_option("--weight-bits", f->spec.weight_bits, "Weight bits (2-16)")->capture_default_str();
   app.add_option("--act-bits", f->spec.act_bits, "Activation bits (2-16)")->capture_default_str();
   return [f] { return infer(*f); };

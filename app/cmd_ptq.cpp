@@ -20,6 +20,7 @@ struct PtqCommand {
   std::string model = "mobilenetv2";
   std::string data = kDefaultFashionMnistDir;
   int64_t calib_images = 512;
+  std::vector<std::string> input_shapes;
   PtqFlags ptq;
   bool evaluate = false;
   int64_t images = 0;
@@ -35,7 +36,7 @@ int run_ptq(const PtqCommand& f) {
   const PtqOptions opt = f.ptq.resolve(f.threads);
   check_output_dir(f.out, "--out");
   const std::string model_path = explore::shipped_model(f.model);
-  const Graph graph = load_onnx(model_path);
+  const Graph graph = load_onnx(model_path, import_options(f.input_shapes));
   const Dataset train = load_fashion_mnist(f.data, Split::Train);
   const Tensor calib = calibration_images(train, f.calib_images);
   std::cout << "qarray ptq: " << model_path << ", method " << ptq_method_name(opt.method) << ", W"
@@ -203,6 +204,7 @@ Action add_ptq(CLI::App& app) {
   app.add_option("--model", f->model, "Shipped model name (mobilenetv2, resnet) or an ONNX file")->capture_default_str();
   app.add_option("--data", f->data, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
   app.add_option("--calib-images", f->calib_images, "Training images for calibration")->capture_default_str();
+  add_input_shape_flag(app, f->input_shapes);
   add_ptq_flags(app, f->ptq);
   app.add_flag("--evaluate", f->evaluate, "Also evaluate FP32 and integer top-1 on the test set");
   app.add_option("--images", f->images, "Test images for --evaluate (0 = all 10,000)")->capture_default_str();

@@ -41,6 +41,7 @@ struct RunFlags {
   std::string data = kDefaultFashionMnistDir;
   int64_t images = 0;
   int64_t calib_images = 512;
+  std::vector<std::string> input_shapes;
   PtqFlags ptq;
   int threads = 2;
   std::string out = "out/run";
@@ -135,7 +136,7 @@ int run(const RunFlags& f) {
   if (f.sim_images > 0) check_widths(arch, where, spec.weight_bits, spec.act_bits, spec.acc_bits);
   const std::string model_path = shipped_model(f.model);
   std::cout << "qarray run: model " << model_path << "\n";
-  const Graph graph = load_onnx(model_path);
+  const Graph graph = load_onnx(model_path, import_options(f.input_shapes));
   const Dataset test = load_fashion_mnist(f.data, Split::Test);
   const Dataset train = load_fashion_mnist(f.data, Split::Train);
   if (f.images < 0 || f.images > test.count)
@@ -246,6 +247,7 @@ Action add_run(CLI::App& app) {
   app.add_option("--data", f->data, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
   app.add_option("--images", f->images, "Test images to evaluate (0 = all 10,000)")->capture_default_str();
   app.add_option("--calib-images", f->calib_images, "Training images for calibration")->capture_default_str();
+  add_input_shape_flag(app, f->input_shapes);
   add_ptq_flags(app, f->ptq);
   app.add_option("--threads", f->threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 256));
   app.add_option("--out", f->out, "Output directory (report.json, layers.csv, workloads/)")->capture_default_str();

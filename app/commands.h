@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "models/onnx_loader.h"
+
 #include "workloads/ptq_pipeline.h"
 
 namespace qarray::cli {
@@ -24,6 +26,10 @@ Action add_cosim(CLI::App& app);
 // --per-channel, --act-ranges, --weight-ranges, --percentile, --relu6, --no-absorb, --adaround-*),
 // as parsed;
 // resolve() turns them into validated PtqOptions (InputError, one line, for a bad value).
+// --input-shape NAME=1x3x224x224 (app/model_flags.cpp), parsed into the importer's options.
+void add_input_shape_flag(CLI::App& app, std::vector<std::string>& shapes);
+ImportOptions import_options(const std::vector<std::string>& shapes);
+
 struct PtqFlags {
   std::string method = "cle+bc";
   std::string act_ranges = "minmax";

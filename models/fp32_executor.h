@@ -3,6 +3,7 @@
 #pragma once
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "models/graph.h"
 
@@ -18,13 +19,17 @@ class Fp32Executor {
  public:
   explicit Fp32Executor(const Graph& graph);  // the graph must outlive the executor
 
-  // input: [N, C, H, W] matching graph.input_shape; returns the graph output [N, ...].
+  // input: [N, ...] matching graph.input_shape; returns the graph output [N, ...].
   Tensor run(const Tensor& input) const;
+  // Every graph input, in graph order (input, then more_inputs): [N, ...] each, one N; with
+  // graph.whole_tensors the file shapes themselves (no batch), and the output likewise.
+  Tensor run_inputs(const std::vector<Tensor>& inputs) const;
   Tensor run(const Tensor& input, const ValueObserver& observe) const;
   Tensor run_transformed(const Tensor& input, const ValueTransform& transform) const;
 
  private:
-  Tensor run_impl(const Tensor& input, const ValueObserver& observe, const ValueTransform& transform) const;
+  Tensor run_impl(const std::vector<const Tensor*>& inputs, const ValueObserver& observe,
+                  const ValueTransform& transform) const;
   const Graph& graph_;
 };
 

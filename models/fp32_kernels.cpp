@@ -81,19 +81,23 @@ Tensor max_pool(const Tensor& x, const Node& node, const Shape& out_shape) {
 }
 
 Tensor average_pool(const Tensor& x, const Node& node, const Shape& out_shape) {
-  const float full = static_cast<float>(node.kernel[0] * node.kernel[1]);
   const bool include_pad = node.count_include_pad;
   const int64_t dh = node.dilations[0], dw = node.dilations[1];
+  // With count_include_pad the divisor counts the taps inside input + pads: the whole kernel,
+  // except for a ceil_mode window that reaches past the bottom/right pad.
+  const int64_t kh = node.kernel[0], kw = node.kernel[1], h_end = x.dim(2) + node.pads[2],
+                w_end = x.dim(3) + node.pads[3];
   return pool(x, node, out_shape,
-              [full, include_pad, dh, dw](const float* src, int64_t w, int64_t h0, int64_t w0,
-                                          int64_t ki0, int64_t ki1, int64_t kj0, int64_t kj1) {
+              [=](const float* src, int64_t w, int64_t h0, int64_t w0,
+                  int64_t ki0, int64_t ki1, int64_t kj0, int64_t kj1) {
                 float sum = 0.0f;
                 for (int64_t ki = ki0; ki < ki1; ++ki) {
                   const float* row = src + (h0 + ki * dh) * w;
                   for (int64_t kj = kj0; kj < kj1; ++kj) sum += row[w0 + kj * dw];
                 }
                 float count = static_cast<float>((ki1 - ki0) * (kj1 - kj0));
-                return sum / (include_pad ? full : count);
+                const float padded = static_cast<float>((std::min(h0 + kh, h_end) - h0) * (std::min(w0 + kw, w_end) - w0));
+                return sum / (include_pad ? padded : count);
               });
 }
 

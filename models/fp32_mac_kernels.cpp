@@ -28,7 +28,7 @@ Geometry geometry(const Tensor& x, const Node& node, const Shape& out_shape) {
 
 // Output columns [lo, hi) whose input column ow*sw - pl + off lies inside [0, w).
 void valid_range(int64_t off, int64_t w, int64_t sw, int64_t wo, int64_t& lo, int64_t& hi) {
-  lo = off >= 0 ? 0 : (-off + sw - 1) / sw;
+  lo = std::min(wo, off >= 0 ? 0 : (-off + sw - 1) / sw);  // a tap left of every window
   hi = off >= w ? 0 : std::min(wo, (w - 1 - off) / sw + 1);
   hi = std::max(hi, lo);
 }

@@ -1,28 +1,33 @@
-// Graph IR lookups: op names, initializer access, producer/consumer queries.
+// Graph IR lookups: op names, initializer access, producer/consumer queries, broadcasting.
 #include "models/graph.h"
 
 #include "base/errors.h"
 
 namespace qarray {
 
+namespace {
+constexpr const char* kOpNames[kOpTypeCount] = {
+    "Conv", "Gemm", "MatMul", "BatchNormalization", "Relu", "Clip", "Add", "MaxPool", "AveragePool",
+    "GlobalAveragePool", "Flatten", "Reshape", "Identity", "Dropout", "Sigmoid", "HardSigmoid", "HardSwish",
+    "Tanh", "Erf", "LeakyRelu", "Elu", "Selu", "Softplus", "Softsign", "Exp", "Neg", "Abs", "Sqrt", "Reciprocal", "Log", "Floor", "Ceil", "Round",
+    "Sign", "Sin", "Cos", "Celu", "ThresholdedRelu", "Shrink", "Sub", "Mul", "Div",
+    "PRelu", "Concat", "Transpose", "Squeeze", "Unsqueeze", "Slice", "Pad", "Resize", "GlobalMaxPool",
+    "ReduceMean", "ReduceMax", "Softmax", "LogSoftmax"};
+}  // namespace
+
 const char* op_name(OpType op) {
-  switch (op) {
-    case OpType::Conv: return "Conv";
-    case OpType::Gemm: return "Gemm";
-    case OpType::MatMul: return "MatMul";
-    case OpType::BatchNorm: return "BatchNormalization";
-    case OpType::Relu: return "Relu";
-    case OpType::Clip: return "Clip";
-    case OpType::Add: return "Add";
-    case OpType::MaxPool: return "MaxPool";
-    case OpType::AveragePool: return "AveragePool";
-    case OpType::GlobalAveragePool: return "GlobalAveragePool";
-    case OpType::Flatten: return "Flatten";
-    case OpType::Reshape: return "Reshape";
-    case OpType::Identity: return "Identity";
-    case OpType::Dropout: return "Dropout";
-  }
-  return "?";
+  const int i = static_cast<int>(op);
+  return i >= 0 && i < kOpTypeCount ? kOpNames[i] : "?";
+}
+
+bool is_unary(OpType op) {
+  return op == OpType::Relu || op == OpType::Clip ||
+         (static_cast<int>(op) >= static_cast<int>(OpType::Sigmoid) &&
+          static_cast<int>(op) <= static_cast<int>(OpType::Shrink));
+}
+
+bool is_binary(OpType op) {
+  return op == OpType::Add || op == OpType::Sub || op == OpType::Mul || op == OpType::Div || op == OpType::PRelu;
 }
 
 const Tensor& Graph::init(const std::string& tensor_name) const {
@@ -54,6 +59,19 @@ int Graph::producer(const std::string& value) const {
     }
   }
   return -1;
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b, const std::string& where) {
+  const size_t rank = std::max(a.size(), b.size());
+  Shape out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    const int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    const int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1)
+      throw InputError(where + ": shapes " + shape_str(a) + " and " + shape_str(b) + " do not broadcast");
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
 }
 
 }  // namespace qarray

@@ -83,16 +83,43 @@ Tensor float_tensor(const onnx::TensorProto& proto, const std::string& where) {
 
 std::vector<int64_t> int64_values(const onnx::TensorProto& proto, const std::string& where) {
   check_type(proto, onnx::TensorProto::INT64, where);
+  return integer_values(proto, where);
+}
+
+bool is_integer_type(int32_t t) {
+  return t == onnx::TensorProto::INT64 || t == onnx::TensorProto::INT32 || t == onnx::TensorProto::INT16 ||
+         t == onnx::TensorProto::INT8 || t == onnx::TensorProto::UINT8 || t == onnx::TensorProto::UINT16 ||
+         t == onnx::TensorProto::BOOL;
+}
+
+std::vector<int64_t> integer_values(const onnx::TensorProto& proto, const std::string& where) {
+  const int32_t type = proto.data_type();
+  if (proto.data_location() == onnx::TensorProto::EXTERNAL)
+    throw UnsupportedError(where + ": external data is not supported");
+  if (!is_integer_type(type))
+    throw UnsupportedError(where + " has data type " + data_type_name(type) + ", expected an integer or BOOL type");
+  const bool is64 = type == onnx::TensorProto::INT64;
+  const int width = is64 ? 8 : (type == onnx::TensorProto::INT32 ? 4 :
+                     (type == onnx::TensorProto::INT16 || type == onnx::TensorProto::UINT16) ? 2 : 1);
+  const bool is_signed = type != onnx::TensorProto::UINT8 && type != onnx::TensorProto::UINT16 &&
+                         type != onnx::TensorProto::BOOL;
   Shape shape = dims_of(proto, where);
-  whole_values(proto, 8, where);
-  const size_t payload = proto.has_raw_data() ? proto.raw_data().size() / 8 : proto.int64_data_size();
-  size_t n = payload_count(shape, payload, where, proto.has_raw_data() ? "raw_data" : "int64_data");
+  whole_values(proto, width, where);
+  const size_t typed = is64 ? proto.int64_data_size() : proto.int32_data_size();
+  const size_t payload = proto.has_raw_data() ? proto.raw_data().size() / width : typed;
+  size_t n = payload_count(shape, payload, where, proto.has_raw_data() ? "raw_data" : (is64 ? "int64_data" : "int32_data"));
   std::vector<int64_t> v(n);
   if (proto.has_raw_data()) {
     const std::string& raw = proto.raw_data();
-    for (size_t i = 0; i < n; ++i) v[i] = static_cast<int64_t>(load_le(raw.data() + 8 * i, 8));
-  } else {
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t u = load_le(raw.data() + width * i, width);
+      if (is_signed && width < 8 && (u >> (8 * width - 1)) & 1u) u |= ~((uint64_t{1} << (8 * width)) - 1);
+      v[i] = static_cast<int64_t>(u);
+    }
+  } else if (is64) {
     std::copy(proto.int64_data().begin(), proto.int64_data().end(), v.begin());
+  } else {
+    std::copy(proto.int32_data().begin(), proto.int32_data().end(), v.begin());
   }
   return v;
 }

@@ -20,6 +20,9 @@ std::string data_type_name(int32_t data_type);
 // whose size disagrees with the dims.
 Tensor float_tensor(const onnx::TensorProto& proto, const std::string& where);
 std::vector<int64_t> int64_values(const onnx::TensorProto& proto, const std::string& where);
+// INT64, INT32, INT16, INT8, UINT16, UINT8 and BOOL payloads as int64 values.
+bool is_integer_type(int32_t data_type);
+std::vector<int64_t> integer_values(const onnx::TensorProto& proto, const std::string& where);
 
 // A FLOAT TensorProto with raw_data (little-endian).
 onnx::TensorProto to_proto(const Tensor& tensor, const std::string& name);

@@ -182,27 +182,49 @@ TEST(BadInput, DirectoryAsGrid) {
 
 // --- unsupported op -----------------------------------------------------------------------
 
-TEST(BadInput, UnsupportedOp) {
+TEST(BadInput, UnsupportedOpsAreAllListed) {
   onnx::ModelProto m;
   {
     std::ifstream in(src("networks/resnet.onnx"), std::ios::binary);
     ASSERT_TRUE(m.ParseFromIstream(&in));
   }
-  onnx::NodeProto* relu = nullptr;
-  for (int i = 0; i < m.graph().node_size() && !relu; ++i)
-    if (m.graph().node(i).op_type() == "Relu") relu = m.mutable_graph()->mutable_node(i);
-  ASSERT_NE(relu, nullptr);
-  relu->set_op_type("Sigmoid");
-  const fs::path bad = temp("sigmoid.onnx");
+  std::vector<onnx::NodeProto*> relus;
+  for (int i = 0; i < m.graph().node_size(); ++i)
+    if (m.graph().node(i).op_type() == "Relu") relus.push_back(m.mutable_graph()->mutable_node(i));
+  ASSERT_GE(relus.size(), 2u);
+  relus[0]->set_op_type("TopK");
+  relus[1]->set_op_type("Gelu");
+  const fs::path bad = temp("topk.onnx");
   {
     std::ofstream f(bad, std::ios::binary);
     ASSERT_TRUE(m.SerializeToOstream(&f));
   }
-  const fs::path out = temp("sigmoid_out");
+  const fs::path out = temp("topk_out");
   const CliResult r = run_qarray("run --model " + bad.string() + " --out " + out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.err, HasSubstr("qarray: error: " + bad.string() + ": unsupported op 'Sigmoid' at node '" +
-                               relu->name() + "' (supported: "));
+  EXPECT_THAT(r.err, HasSubstr("qarray: error: " + bad.string() + ": 2 unsupported ops and attributes: unsupported op 'TopK' at node '" +
+                               relus[0]->name() + "'; unsupported op 'Gelu' at node '" + relus[1]->name() + "' (supported: "));
+  EXPECT_TRUE(testing::one_line(r.err)) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(BadInput, SymbolicDimWithoutInputShape) {
+  onnx::ModelProto m;
+  {
+    std::ifstream in(src("networks/resnet.onnx"), std::ios::binary);
+    ASSERT_TRUE(m.ParseFromIstream(&in));
+  }
+  m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(2)->set_dim_param("H");
+  const fs::path bad = temp("symbolic.onnx");
+  {
+    std::ofstream f(bad, std::ios::binary);
+    ASSERT_TRUE(m.SerializeToOstream(&f));
+  }
+  const fs::path out = temp("symbolic_out");
+  const CliResult r = run_qarray("run --model " + bad.string() + " --out " + out.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.err, HasSubstr("qarray: error: " + bad.string() + ": graph input 'input' has shape [N,1,H,28] with symbolic "
+                               "dims (2); give its whole shape with --input-shape input=Dx1xDx28"));
   EXPECT_TRUE(testing::one_line(r.err)) << r.err;
   EXPECT_FALSE(fs::exists(out));
 }

@@ -232,6 +232,7 @@ struct Lowerer {
         case OpType::BatchNorm: unsupported(n, "it does not follow a Conv/Gemm it could be folded into");
         case OpType::Relu:
         case OpType::Clip: unsupported(n, "a standalone activation must follow a conv, fc or add as its only reader");
+        default: unsupported(n, "the op has no integer rule");
       }
     }
     const auto out = tensor_of.find(g.output);
