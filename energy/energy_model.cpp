@@ -15,6 +15,7 @@ EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& o) {
   ifmap_sram_pj += o.ifmap_sram_pj;
   weight_sram_pj += o.weight_sram_pj;
   ofmap_sram_pj += o.ofmap_sram_pj;
+  vector_pj += o.vector_pj;
   dram_pj += o.dram_pj;
   return *this;
 }
@@ -95,6 +96,9 @@ EnergyBreakdown layer_energy(const LayerCounters& k, bool on_array, const ArchCo
   e.weight_sram_pj = buffer_pj(t, a.weight, k.weight, w);
   e.ofmap_sram_pj = buffer_pj(t, a.ofmap, k.ofmap, ofmap_bits);
   e.dram_pj = static_cast<double>(k.dram_read_bytes + k.dram_write_bytes) * t.row("dram_byte").value;
+  if (k.vector_lookups || k.vector_multiplies)  // the vector unit's layers only
+    e.vector_pj = static_cast<double>(k.vector_lookups) * act * t.row("lut_read").value +
+                  static_cast<double>(k.vector_multiplies) * mult_int_pj(t, 32, 32);
   return e;
 }
 

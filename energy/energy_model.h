@@ -10,6 +10,9 @@
 //                  (count x word_bits_of_operand / buffer word bits)
 //                  x sram_access_pj(bank capacity, buffer word bits)
 //   dram_pj      = dram_byte x (dram_read_bytes + dram_write_bytes)
+//   vector_pj    = vector_lookups x act_bits x lut_read + vector_multiplies x mult(32, 32)
+//                  (vector unit, sim/vector_unit.h: every multiply priced as the 32 x 32 bit
+//                  rescale multiply, an upper bound for the operand products of mul layers)
 //   Operand widths are the design's (ArchConfig::*_word_bits(): 32 on an FP32 design).
 #pragma once
 #include <cstdint>
@@ -28,8 +31,9 @@ struct EnergyBreakdown {
   double weight_sram_pj = 0.0;
   double ofmap_sram_pj = 0.0;
   double dram_pj = 0.0;
+  double vector_pj = 0.0;
   double total_pj() const {
-    return mac_pj + register_pj + ifmap_sram_pj + weight_sram_pj + ofmap_sram_pj + dram_pj;
+    return mac_pj + register_pj + ifmap_sram_pj + weight_sram_pj + ofmap_sram_pj + dram_pj + vector_pj;
   }
   EnergyBreakdown& operator+=(const EnergyBreakdown& o);
 };

@@ -17,6 +17,7 @@ const std::vector<TableAction> kTableActions = {
     {"mult_fp32", "pJ", 0, false},        {"add_fp32", "pJ", 0, false},
     {"register_bit", "pJ/bit", 0, false}, {"sram_read", "pJ/access", 1, true},
     {"sram_write", "pJ/access", 1, true}, {"dram_byte", "pJ/byte", 0, false},
+    {"lut_read", "pJ/bit", 0, false},
     {"area_mult_int", "um2", 2, false},   {"area_add_int", "um2", 1, false},
     {"area_mult_fp32", "um2", 0, false},  {"area_add_fp32", "um2", 0, false},
     {"area_register_bit", "um2/bit", 0, false}, {"area_sram_kib", "um2/KiB", 0, false},

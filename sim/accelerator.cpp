@@ -13,8 +13,10 @@ Accelerator::Accelerator(sc_core::sc_module_name name)
     : sc_module(name),
       array("array"),
       post_processing("post_processing"),
+      vector_unit("vector_unit"),
       dma("dma"),
-      controller("controller", array, accumulator, post_processing, dma, ifmap_sram, weight_sram, ofmap_sram) {}
+      controller("controller", array, accumulator, post_processing, vector_unit, dma, ifmap_sram, weight_sram,
+                 ofmap_sram) {}
 
 namespace {
 

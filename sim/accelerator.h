@@ -1,4 +1,4 @@
-// The accelerator top: controller, systolic array, accumulator, post-processing unit, DMA and
+// The accelerator top: controller, systolic array, accumulator, post-processing unit, vector unit, DMA and
 // the three SRAM buffers wired together, plus the process-wide SystemC kernel that simulates it.
 //
 // Why one instance per process: SystemC 2.3 elaborates a module hierarchy once per process and
@@ -13,6 +13,7 @@
 #include "sim/post_processing.h"
 #include "sim/sram.h"
 #include "sim/systolic_array.h"
+#include "sim/vector_unit.h"
 
 namespace qarray {
 
@@ -24,6 +25,7 @@ class Accelerator : public sc_core::sc_module {
   Sram ifmap_sram, weight_sram, ofmap_sram;
   Accumulator accumulator;
   PostProcessing post_processing;
+  VectorUnit vector_unit;
   Dma dma;
   Controller controller;
 };

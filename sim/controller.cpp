@@ -13,8 +13,9 @@ int64_t bytes_of(int64_t elements, int bits) { return ceil_div(elements * bits, 
 }  // namespace
 
 Controller::Controller(sc_core::sc_module_name name, SystolicArray& array, Accumulator& acc,
-                       PostProcessing& ppu, Dma& dma, Sram& ifmap, Sram& weight, Sram& ofmap)
-    : sc_module(name), array_(array), acc_(acc), ppu_(ppu), dma_(dma), ifmap_(ifmap), weight_(weight), ofmap_(ofmap) {
+                       PostProcessing& ppu, VectorUnit& vector_unit, Dma& dma, Sram& ifmap, Sram& weight, Sram& ofmap)
+    : sc_module(name), array_(array), acc_(acc), ppu_(ppu), vu_(vector_unit), dma_(dma), ifmap_(ifmap), weight_(weight),
+      ofmap_(ofmap) {
   SC_THREAD(run);
 }
 
@@ -42,6 +43,7 @@ void Controller::run() {
     k = LayerCounters{};
     k.first_output_cycle = -1;
     if (job_->layer->on_array()) run_array_layer();
+    else if (job_->layer->on_vector_unit()) run_vector_unit_layer();
     else run_vector_layer();
     finish_counters();
   }
@@ -52,7 +54,7 @@ void Controller::finish_counters() {
   const ArchConfig& arch = *job_->arch;
   LayerCounters& k = job_->counters;
   k.total_cycles = cycles_since_start();
-  k.drain_cycles = PostProcessing::kLatencyCycles;
+  k.drain_cycles = job_->layer->on_vector_unit() ? VectorUnit::kLatencyCycles : PostProcessing::kLatencyCycles;
   k.dram_stall_cycles =
       k.total_cycles - k.weight_load_cycles - k.compute_cycles - k.drain_cycles - k.sram_stall_cycles;
   k.stall_cycles = k.dram_stall_cycles + k.sram_stall_cycles;
@@ -64,7 +66,8 @@ void Controller::finish_counters() {
   k.ifmap = ifmap_.counters();
   k.weight = weight_.counters();
   k.ofmap = ofmap_.counters();
-  for (UnitCycles* u : {&k.array, &k.post_processing, &k.dma, &k.ifmap.cycles, &k.weight.cycles, &k.ofmap.cycles})
+  for (UnitCycles* u : {&k.array, &k.post_processing, &k.vector_unit, &k.dma, &k.ifmap.cycles, &k.weight.cycles,
+                        &k.ofmap.cycles})
     u->idle = k.total_cycles - u->busy - u->stall;
 }
 
@@ -206,6 +209,33 @@ void Controller::run_vector_layer() {
   k.first_output_cycle = start + ppu_.first_group_cycles() + PostProcessing::kLatencyCycles;
   k.post_processing.busy = k.compute_cycles + PostProcessing::kLatencyCycles;
   k.post_processing.stall = k.sram_stall_cycles;
+  const int64_t n = v.output->size();
+  ofmap_.count_rows(SramAccess::Drain, 1, n, bits);
+  dma_.wait_for(dma_.request({{dma_.burst_bytes(bytes_of(n, bits)), ofmap_.dma_cycles(ofmap_.row_words(n, bits))}},
+                             true, sc_core::sc_time_stamp()));
+}
+
+// Lut, mul and concat: the DMA brings every input (laid out as vector_input_words() says), the
+// vector unit computes, the output goes back to DRAM.
+void Controller::run_vector_unit_layer() {
+  const ArchConfig& arch = *job_->arch;
+  const VectorUnitJob& v = job_->vector_unit;
+  const int32_t bits = arch.act_word_bits();
+  const std::vector<int64_t> base = vector_input_words(ifmap_, v, bits);
+  std::vector<DmaSegment> load;
+  for (size_t k = 0; k < v.x.size(); ++k) {
+    const int64_t n = v.x[k]->size();
+    load.push_back({dma_.burst_bytes(bytes_of(n, bits)), ifmap_.dma_cycles(ifmap_.row_words(n, bits))});
+    ifmap_.count_rows(SramAccess::Fill, 1, n, bits, base[k]);
+  }
+  dma_.wait_for(dma_.request(load, false, sc_core::sc_time_stamp()));
+  const int64_t start = cycles_since_start();
+  LayerCounters& k = job_->counters;
+  vu_.launch(v, arch.cols, period_, &k, &ifmap_, &ofmap_, bits);
+  wait(vu_.done);
+  k.first_output_cycle = start + vu_.first_group_cycles() + VectorUnit::kLatencyCycles;
+  k.vector_unit.busy = k.compute_cycles + VectorUnit::kLatencyCycles;
+  k.vector_unit.stall = k.sram_stall_cycles;
   const int64_t n = v.output->size();
   ofmap_.count_rows(SramAccess::Drain, 1, n, bits);
   dma_.wait_for(dma_.request({{dma_.burst_bytes(bytes_of(n, bits)), ofmap_.dma_cycles(ofmap_.row_words(n, bits))}},

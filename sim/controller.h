@@ -34,6 +34,7 @@
 #include "sim/post_processing.h"
 #include "sim/sram.h"
 #include "sim/systolic_array.h"
+#include "sim/vector_unit.h"
 
 namespace qarray {
 
@@ -46,14 +47,15 @@ struct LayerJob {
   const LayerGemm* gemm = nullptr;  // array layers (conv, depthwise, fc)
   std::vector<FoldPlan> plans;      // one per pass
   VectorJob vector;                 // add and pools, on the post-processing unit
+  VectorUnitJob vector_unit;        // lut, mul and concat, on the vector unit
   LayerCounters counters;           // filled by the run
 };
 
 class Controller : public sc_core::sc_module, private ArrayOutputSink {
  public:
   SC_HAS_PROCESS(Controller);
-  Controller(sc_core::sc_module_name name, SystolicArray& array, Accumulator& acc, PostProcessing& ppu, Dma& dma,
-             Sram& ifmap, Sram& weight, Sram& ofmap);
+  Controller(sc_core::sc_module_name name, SystolicArray& array, Accumulator& acc, PostProcessing& ppu,
+             VectorUnit& vector_unit, Dma& dma, Sram& ifmap, Sram& weight, Sram& ofmap);
 
   // Starts the job in the next delta cycle; the simulation runs dry when it is finished.
   void launch(LayerJob* job);
@@ -71,6 +73,7 @@ class Controller : public sc_core::sc_module, private ArrayOutputSink {
   void run();
   void run_array_layer();
   void run_vector_layer();
+  void run_vector_unit_layer();
   void finish_counters();
   int64_t fetch(const ScheduledFold& f);
   EdgeTiming count_fold(const ScheduledFold& f);
@@ -83,6 +86,7 @@ class Controller : public sc_core::sc_module, private ArrayOutputSink {
   SystolicArray& array_;
   Accumulator& acc_;
   PostProcessing& ppu_;
+  VectorUnit& vu_;
   Dma& dma_;
   Sram &ifmap_, &weight_, &ofmap_;
   sc_core::sc_event start_;

@@ -6,7 +6,7 @@
 //                  + sram_stall_cycles
 //   stall_cycles = dram_stall_cycles + sram_stall_cycles
 //   pe_utilization = macs / (total_cycles * rows * cols) (pe_utilization() below, the one place)
-//   per unit (array, post_processing, dma, and each buffer's .cycles): busy + stall + idle =
+//   per unit (array, post_processing, vector_unit, dma, and each buffer's .cycles): busy + stall + idle =
 //   total_cycles (sim/README.md "Per-unit cycles" defines each).
 //   SRAM counts are operand accesses (one weight, one activation, one accumulator word);
 //   array layers: ifmap/weight reads as the operands enter the array, ofmap reads/writes of the
@@ -56,7 +56,9 @@ struct LayerCounters {
   BufferCounters ifmap, weight, ofmap;
   int64_t dram_read_bytes = 0;     // moved by the DMA, whole bursts, re-fetches included
   int64_t dram_write_bytes = 0;
-  UnitCycles array, post_processing, dma;
+  UnitCycles array, post_processing, dma, vector_unit;
+  int64_t vector_lookups = 0;     // vector unit: lookup-table entries read (sim/vector_unit.h)
+  int64_t vector_multiplies = 0;  // vector unit: multiplies (operand products and rescales)
 };
 
 // MACs per PE and cycle: macs / (cycles * rows * cols), 0 when there are no cycles. Every

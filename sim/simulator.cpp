@@ -66,6 +66,8 @@ SimResult simulate_layer(const Network& net, size_t index, const std::vector<con
                      std::to_string(inputs.size()));
   check_fits(net, l, arch);
   for (size_t i = 0; i < inputs.size(); ++i) check_input(l, net.tensors[l.inputs[i]], *inputs[i], *inputs[0]);
+  if (l.kind == LayerKind::Concat && inputs.size() != l.inputs.size())
+    throw InputError("layer '" + l.name + "': concat input count differs");
   const IntTensor& x = *inputs[0];
   const ActTensor& in = net.tensors[l.inputs[0]];
   const ActTensor& out = net.tensors[l.output];
@@ -83,6 +85,12 @@ SimResult simulate_layer(const Network& net, size_t index, const std::vector<con
     gemm = lower_to_gemm(l, in, out, x, arch);
     job.gemm = &gemm;
     job.plans = plan_layer(l, gemm, arch);
+  } else if (l.on_vector_unit()) {
+    job.vector_unit.layer = &l;
+    for (int32_t t : l.inputs) job.vector_unit.in.push_back(&net.tensors[t]);
+    job.vector_unit.out = &out;
+    job.vector_unit.x = inputs;
+    job.vector_unit.output = &result.output;
   } else {
     job.vector = {&l, &in, inputs.size() > 1 ? &net.tensors[l.inputs[1]] : nullptr, &out,
                   &x, inputs.size() > 1 ? inputs[1] : nullptr, &result.output};

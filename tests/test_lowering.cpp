@@ -146,9 +146,11 @@ TEST(Lowering, IntegerOutputsTrackFp32AndImproveWithBits) {
   EXPECT_LT(errs[1], errs[0] / 8);
 }
 
-TEST(Lowering, StandaloneActivationIsRejectedByName) {
+// A ReLU after the global pool has no conv/fc/add to fuse into: it becomes a lookup table on the
+// vector unit, one entry per input code (workloads/vector_rules.h), and an op without an integer
+// rule is refused by name.
+TEST(Lowering, StandaloneActivationBecomesALookupTable) {
   Graph g = small_graph();
-  // A ReLU after the global pool has no conv/fc/add to fuse into.
   g.nodes.insert(g.nodes.begin() + static_cast<long>(g.nodes.size()) - 2, node(OpType::Relu, "late_relu", {"gp"}, "gp2"));
   for (Node& n : g.nodes)
     if (n.name == "flatten") n.inputs = {"gp2"};
@@ -156,11 +158,30 @@ TEST(Lowering, StandaloneActivationIsRejectedByName) {
   const Graph f = fold_batchnorm(g);
   std::mt19937 rng(1);
   const RangeTable ranges = observe_minmax(f, random_tensor({4, 1, 8, 8}, rng, 0.0f, 1.0f));
+  const Network net = lower_graph(f, ranges, QuantSpec{});
+  const Layer* lut = nullptr;
+  for (const Layer& l : net.layers)
+    if (l.name == "late_relu") lut = &l;
+  ASSERT_NE(lut, nullptr);
+  EXPECT_EQ(lut->kind, LayerKind::Lut);
+  EXPECT_EQ(lut->lut_shift, 0);
+  ASSERT_EQ(lut->table.size(), 257u);
+  const ActQuant& x = net.tensors[lut->inputs[0]].quant;
+  const ActQuant& y = net.tensors[lut->output].quant;
+  for (int32_t q = 0; q < 256; ++q) {
+    const int64_t want = std::clamp<int64_t>(round_half_away(std::max(0.0, x.scale * (q - x.zero_point)) / y.scale) + y.zero_point, 0, 255);
+    EXPECT_EQ(lut->table[q], want) << "code " << q;
+  }
+  Graph h = g;
+  for (Node& n : h.nodes)
+    if (n.name == "late_relu") n.op = OpType::Softmax, n.axes = {0};
+  infer_shapes(h);
+  const Graph fh = fold_batchnorm(h);
   try {
-    lower_graph(f, ranges, QuantSpec{});
+    lower_graph(fh, observe_minmax(fh, random_tensor({4, 1, 8, 8}, rng, 0.0f, 1.0f)), QuantSpec{});
     FAIL() << "expected UnsupportedError";
   } catch (const UnsupportedError& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("Relu node 'late_relu'"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("Softmax node 'late_relu': the op has no integer rule"));
   }
 }
 

@@ -20,7 +20,15 @@ FakeQuantNet fake_quant_net(const Graph& quantized, const Network& net) {
     const auto it = node_of.find(l.name);
     if (it == node_of.end()) throw InputError("fake-quant: layer '" + l.name + "' has no node in the graph");
     Node& n = f.graph.nodes[it->second];
-    const Tensor& w = f.graph.init(n.inputs.at(1));
+    const Tensor& w0 = f.graph.init(n.inputs.at(1));
+    // A grouped or dilated conv runs as the dense conv the lowering made of it (same function).
+    const bool densified = n.op == OpType::Conv && w0.shape != l.weight_shape;
+    const Tensor w = densified ? Tensor(l.weight_shape) : w0;
+    if (densified) {
+      n.group = 1;
+      n.dilations = {1, 1};
+      n.kernel = {l.weight_shape[2], l.weight_shape[3]};
+    }
     if (w.size() != static_cast<int64_t>(l.weights.size()))
       throw InputError("fake-quant: layer '" + l.name + "' holds " + std::to_string(l.weights.size()) +
                        " weights, its node " + std::to_string(w.size()));

@@ -65,6 +65,15 @@ IntTensor GoldenExecutor::run_layer(size_t index, const std::vector<const IntTen
       return golden::maxpool(l, in, out, x, stats);
     case LayerKind::AvgPool:
       return golden::avgpool(l, in, out, x, stats);
+    case LayerKind::Lut:
+      return golden::lut(l, in, x, stats);
+    case LayerKind::Mul:
+      return golden::mul(l, in, net_.tensors[l.inputs[1]], out, x, *inputs[1], stats);
+    case LayerKind::Concat: {
+      std::vector<const ActTensor*> ins;
+      for (int32_t t : l.inputs) ins.push_back(&net_.tensors[t]);
+      return golden::concat(l, ins, out, inputs, stats);
+    }
   }
   throw InputError("layer '" + l.name + "': unknown layer kind");
 }

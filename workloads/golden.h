@@ -14,6 +14,7 @@
 // AvgPool: s = sum of taps (in-bounds only, or padded taps valued z_x when count_include_pad),
 //   n = number of taps summed, y = clamp((s + n/2) / n, lo, hi) (s >= 0: round half up).
 //   Output grid = input grid; GlobalAveragePool is an AvgPool over the whole plane.
+// Lut, Mul, Concat (the vector unit's layers): workloads/vector_rules.h.
 #pragma once
 #include <cstdint>
 #include <memory>

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "workloads/vector_rules.h"
+
 namespace qarray::golden {
 namespace {
 
@@ -320,6 +322,56 @@ IntTensor avgpool(const Layer& l, const ActTensor& in, const ActTensor& out, con
                        }
                        return static_cast<int32_t>((sum + count / 2) / count);
                      });
+  if (stats) stats->outputs += y.size();
+  return y;
+}
+
+IntTensor lut(const Layer& l, const ActTensor& in, const IntTensor& x, LayerStats* stats) {
+  (void)in;
+  IntTensor y(x.shape);
+  for (int64_t i = 0; i < x.size(); ++i) y.data[i] = lut_lookup(l.table, l.lut_shift, x.data[i], l.clamp_lo, l.clamp_hi);
+  if (stats) stats->outputs += y.size();
+  return y;
+}
+
+int64_t broadcast_index(int64_t i, const Shape& a, const Shape& b) {
+  int64_t src = 0, stride_a = 1, stride_b = 1;
+  for (int64_t d = static_cast<int64_t>(a.size()) - 1; d >= 0; --d) {
+    const int64_t coord = i / stride_a % a[d];
+    if (b[d] != 1) src += coord * stride_b;
+    stride_a *= a[d];
+    stride_b *= b[d];
+  }
+  return src;
+}
+
+IntTensor mul(const Layer& l, const ActTensor& a, const ActTensor& b, const ActTensor& out, const IntTensor& xa,
+              const IntTensor& xb, LayerStats* stats) {
+  IntTensor y(xa.shape);
+  const int32_t za = a.quant.zero_point, zb = b.quant.zero_point, zy = out.quant.zero_point;
+  const bool same = xa.shape == xb.shape;
+  for (int64_t i = 0; i < y.size(); ++i) {
+    const int64_t j = same ? i : broadcast_index(i, xa.shape, xb.shape);
+    y.data[i] = mul_output(xa.data[i], za, xb.data[j], zb, l.requant[0], zy, l.clamp_lo, l.clamp_hi);
+  }
+  if (stats) stats->outputs += y.size();
+  return y;
+}
+
+IntTensor concat(const Layer& l, const std::vector<const ActTensor*>& ins, const ActTensor& out,
+                 const std::vector<const IntTensor*>& xs, LayerStats* stats) {
+  Shape shape{xs[0]->shape[0]};
+  shape.insert(shape.end(), out.shape.begin(), out.shape.end());
+  IntTensor y(shape);
+  const int64_t outer = num_elements(Shape(shape.begin(), shape.begin() + l.concat_axis + 1));
+  const int32_t zy = out.quant.zero_point, hi = act_qmax(out.quant.bits);
+  int32_t* dst = y.ptr();
+  for (int64_t o = 0; o < outer; ++o)
+    for (size_t k = 0; k < xs.size(); ++k) {
+      const int64_t chunk = xs[k]->size() / outer;
+      const int32_t* src = xs[k]->ptr() + o * chunk;
+      for (int64_t e = 0; e < chunk; ++e) *dst++ = concat_output(src[e], ins[k]->quant.zero_point, l.requant[k], zy, hi);
+    }
   if (stats) stats->outputs += y.size();
   return y;
 }

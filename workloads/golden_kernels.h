@@ -30,4 +30,13 @@ IntTensor maxpool(const Layer& l, const ActTensor& in, const ActTensor& out, con
 IntTensor avgpool(const Layer& l, const ActTensor& in, const ActTensor& out, const IntTensor& x,
                   LayerStats* stats);
 
+// The vector-unit layers (workloads/vector_rules.h). xs: the batched inputs in layer order.
+IntTensor lut(const Layer& l, const ActTensor& in, const IntTensor& x, LayerStats* stats);
+IntTensor mul(const Layer& l, const ActTensor& a, const ActTensor& b, const ActTensor& out, const IntTensor& xa,
+              const IntTensor& xb, LayerStats* stats);
+IntTensor concat(const Layer& l, const std::vector<const ActTensor*>& ins, const ActTensor& out,
+                 const std::vector<const IntTensor*>& xs, LayerStats* stats);
+// Flat index in the batched b of output element i of a batched a-shaped output (b broadcasts).
+int64_t broadcast_index(int64_t i, const Shape& a, const Shape& b);
+
 }  // namespace qarray::golden

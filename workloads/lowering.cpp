@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "base/errors.h"
+#include "models/unary.h"
+#include "workloads/lut.h"
 
 namespace qarray {
 namespace {
@@ -117,21 +120,43 @@ struct Lowerer {
     }
   }
 
+  // Conv weights as the array runs them: a grouped conv (depthwise with a channel multiplier
+  // included) as a dense conv whose weights are zero outside each output channel's group, and a
+  // dilated kernel as a dense kernel with zero taps between the real ones. The zeros are exact
+  // (0 * x adds nothing), so the array and its RTL co-simulation compute the layer unchanged;
+  // they cost MACs, which the counters include.
+  std::vector<float> dense_conv_weights(const Node& n, const Tensor& w, int64_t ic, Shape& shape) const {
+    const int64_t oc = w.dim(0), cg = w.dim(1), kh = w.dim(2), kw = w.dim(3), og = oc / n.group;
+    const int64_t dh = n.dilations[0], dw = n.dilations[1];
+    const int64_t eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
+    shape = {oc, ic, eh, ew};
+    std::vector<float> d(num_elements(shape), 0.0f);
+    for (int64_t o = 0; o < oc; ++o)
+      for (int64_t c = 0; c < cg; ++c)
+        for (int64_t i = 0; i < kh; ++i)
+          for (int64_t j = 0; j < kw; ++j)
+            d[((o * ic + (o / og) * cg + c) * eh + i * dh) * ew + j * dw] = w.data[((o * cg + c) * kh + i) * kw + j];
+    return d;
+  }
+
   void lower_conv(const Node& n) {
     Layer l;
     l.name = n.name;
     const Tensor& w = g.init(n.inputs[1]);
+    if (n.window_1d || g.shapes.at(n.inputs[0]).size() != 3) unsupported(n, "only 2-D convolutions on {C,H,W} run on the array");
     const int64_t oc = w.dim(0), ic = g.shapes.at(n.inputs[0]).at(0);
-    if (n.dilations != std::vector<int64_t>{1, 1}) unsupported(n, "dilation is not supported");
-    if (n.group != 1 && !(n.group == ic && oc == ic)) unsupported(n, "only group 1 or depthwise");
-    l.kind = n.group == 1 ? LayerKind::Conv : LayerKind::Depthwise;
-    l.window = {static_cast<int32_t>(w.dim(2)), static_cast<int32_t>(w.dim(3)),
+    const bool depthwise = n.group == ic && oc == ic && n.dilations == std::vector<int64_t>{1, 1};
+    const bool dense = !depthwise && (n.group != 1 || n.dilations != std::vector<int64_t>{1, 1});
+    l.kind = depthwise ? LayerKind::Depthwise : LayerKind::Conv;
+    Shape shape = w.shape;
+    const std::vector<float> weights = dense ? dense_conv_weights(n, w, ic, shape) : w.data;
+    l.window = {static_cast<int32_t>(shape[2]), static_cast<int32_t>(shape[3]),
                 static_cast<int32_t>(n.strides[0]), static_cast<int32_t>(n.strides[1]),
                 static_cast<int32_t>(n.pads[0]), static_cast<int32_t>(n.pads[1]),
                 static_cast<int32_t>(n.pads[2]), static_cast<int32_t>(n.pads[3])};
     l.inputs = {input_of(n, 0, false)};
-    l.weight_shape = w.shape;
-    quantize_weights(n, w.data, oc, l);
+    l.weight_shape = shape;
+    quantize_weights(n, weights, oc, l);
     finish_output(n, l);
     std::vector<float> bias(oc, 0.0f);
     if (n.inputs.size() >= 3 && !n.inputs[2].empty()) bias = g.init(n.inputs[2]).data;
@@ -141,6 +166,7 @@ struct Lowerer {
 
   void lower_fc(const Node& n) {
     if (n.op == OpType::Gemm && n.trans_a) unsupported(n, "transA=1 is not supported");
+    if (g.shapes.at(n.outputs[0]).size() != 1) unsupported(n, "only a MatMul on per-sample vectors {K} runs on the array");
     const Tensor& b = g.init(n.inputs[1]);
     const bool stored_oc_major = n.op == OpType::Gemm && n.trans_b;
     const int64_t oc = stored_oc_major ? b.dim(0) : b.dim(1), k = b.size() / oc;
@@ -184,10 +210,12 @@ struct Lowerer {
   void lower_pool(const Node& n) {
     Layer l;
     l.name = n.name;
-    l.kind = n.op == OpType::MaxPool ? LayerKind::MaxPool : LayerKind::AvgPool;
+    l.kind = n.op == OpType::MaxPool || n.op == OpType::GlobalMaxPool ? LayerKind::MaxPool : LayerKind::AvgPool;
     l.inputs = {input_of(n, 0, false)};
     const Shape& in = g.shapes.at(n.inputs[0]);
-    if (n.op == OpType::GlobalAveragePool) {
+    if (in.size() != 3 || n.window_1d) unsupported(n, "only 2-D pools on {C,H,W} run on the post-processing unit");
+    if (n.ceil_mode) unsupported(n, "ceil_mode=1 has no integer rule");
+    if (n.op == OpType::GlobalAveragePool || n.op == OpType::GlobalMaxPool) {
       l.window = {static_cast<int32_t>(in[1]), static_cast<int32_t>(in[2]), 1, 1, 0, 0, 0, 0};
     } else {
       if (n.dilations != std::vector<int64_t>{1, 1}) unsupported(n, "dilation is not supported");
@@ -204,10 +232,79 @@ struct Lowerer {
     net.layers.push_back(std::move(l));
   }
 
+  // An element-wise function of one input as a lookup table (workloads/vector_rules.h "lut").
+  void lower_lut(const Node& n, const std::string& data, const std::function<double(double)>& f) {
+    Layer l;
+    l.name = n.name;
+    l.kind = LayerKind::Lut;
+    Node probe = n;
+    probe.inputs = {data};
+    l.inputs = {input_of(probe, 0, false)};
+    finish_output(n, l);
+    const LutTable t = build_lut(f, net.tensors[l.inputs[0]].quant, net.tensors[l.output].quant,
+                                 std::string(op_name(n.op)) + " node '" + n.name + "'");
+    l.table = t.table;
+    l.lut_shift = t.shift;
+    net.layers.push_back(std::move(l));
+  }
+
+  // A binary op with one scalar constant operand is a function of the other: a table.
+  bool lower_scalar_binary(const Node& n) {
+    const bool c0 = g.is_init(n.inputs[0]), c1 = g.is_init(n.inputs[1]);
+    if (c0 == c1) return false;
+    const Tensor& c = g.init(n.inputs[c0 ? 0 : 1]);
+    if (c.size() != 1) return false;
+    const double k = c.data[0];
+    const OpType op = n.op;
+    lower_lut(n, n.inputs[c0 ? 1 : 0], [=](double x) {
+      const double a = c0 ? k : x, b = c0 ? x : k;
+      switch (op) {
+        case OpType::Add: return a + b;
+        case OpType::Sub: return a - b;
+        case OpType::Mul: return a * b;
+        case OpType::Div: return a / b;
+        default: return a < 0 ? b * a : a;  // PRelu with one slope
+      }
+    });
+    return true;
+  }
+
+  void lower_mul(const Node& n) {
+    Layer l;
+    l.name = n.name;
+    l.kind = LayerKind::Mul;
+    int32_t a = input_of(n, 0, false), b = input_of(n, 1, false);
+    if (net.tensors[a].shape != g.shapes.at(n.outputs[0])) std::swap(a, b);  // b broadcasts to a
+    if (net.tensors[a].shape != g.shapes.at(n.outputs[0]))
+      unsupported(n, "neither operand has the output's shape (both would broadcast)");
+    l.inputs = {a, b};
+    finish_output(n, l);
+    const double m = net.tensors[a].quant.scale * net.tensors[b].quant.scale / net.tensors[l.output].quant.scale;
+    l.requant = {quantize_multiplier(m)};
+    net.layers.push_back(std::move(l));
+  }
+
+  void lower_concat(const Node& n) {
+    Layer l;
+    l.name = n.name;
+    l.kind = LayerKind::Concat;
+    for (size_t i = 0; i < n.inputs.size(); ++i) l.inputs.push_back(input_of(n, i, false));
+    l.concat_axis = static_cast<int32_t>(n.axis);
+    const ActQuant q = quant_of(n.outputs[0]);
+    l.output = add_tensor(n.outputs[0], q);
+    l.clamp_lo = 0;
+    l.clamp_hi = act_qmax(q.bits);
+    for (int32_t t : l.inputs) l.requant.push_back(quantize_multiplier(net.tensors[t].quant.scale / q.scale));
+    net.layers.push_back(std::move(l));
+  }
+
   void run() {
     net.name = g.name;
     net.acc_bits = spec.acc_bits;
     fused.assign(g.nodes.size(), false);
+    if (!g.more_inputs.empty()) throw UnsupportedError("the integer path takes one graph input; the graph has " +
+                                                      std::to_string(g.input_count()));
+    if (g.whole_tensors) throw UnsupportedError("the integer path needs a graph whose samples are batched (this one acts across the batch axis)");
     net.input = add_tensor(g.input, quant_of(g.input));
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
@@ -216,12 +313,18 @@ struct Lowerer {
         case OpType::Conv: lower_conv(n); break;
         case OpType::Gemm:
         case OpType::MatMul: lower_fc(n); break;
-        case OpType::Add: lower_add(n); break;
+        case OpType::Add:
+          if (!lower_scalar_binary(n)) lower_add(n);
+          break;
         case OpType::MaxPool:
         case OpType::AveragePool:
-        case OpType::GlobalAveragePool: lower_pool(n); break;
+        case OpType::GlobalAveragePool:
+        case OpType::GlobalMaxPool: lower_pool(n); break;
+        case OpType::Concat: lower_concat(n); break;
         case OpType::Flatten:
         case OpType::Reshape:
+        case OpType::Squeeze:
+        case OpType::Unsqueeze:
         case OpType::Identity:
         case OpType::Dropout: {
           const auto it = tensor_of.find(n.inputs[0]);
@@ -230,9 +333,16 @@ struct Lowerer {
           break;
         }
         case OpType::BatchNorm: unsupported(n, "it does not follow a Conv/Gemm it could be folded into");
-        case OpType::Relu:
-        case OpType::Clip: unsupported(n, "a standalone activation must follow a conv, fc or add as its only reader");
-        default: unsupported(n, "the op has no integer rule");
+        default:
+          if (is_unary(n.op)) {
+            lower_lut(n, n.inputs[0], [&n](double x) { return unary_value(n, x); });
+          } else if (is_binary(n.op) && lower_scalar_binary(n)) {
+          } else if (n.op == OpType::Mul) {
+            lower_mul(n);
+          } else {
+            unsupported(n, is_binary(n.op) ? "only Mul of two activations, or an op with one scalar constant, has an integer rule"
+                                           : "the op has no integer rule");
+          }
       }
     }
     const auto out = tensor_of.find(g.output);

@@ -2,13 +2,17 @@
 
 #include <cmath>
 #include <sstream>
+#include <algorithm>
+
+#include "workloads/vector_rules.h"
 
 #include "base/errors.h"
 
 namespace qarray {
 
 namespace {
-constexpr const char* kKindNames[] = {"conv", "depthwise", "fc", "add", "maxpool", "avgpool"};
+constexpr const char* kKindNames[] = {"conv", "depthwise", "fc", "add", "maxpool", "avgpool", "lut", "mul", "concat"};
+constexpr int kKinds = 9;
 
 // Collects the location prefix of a validation error: "<file>: layers[3] ('conv1').key: ...".
 struct Where {
@@ -80,15 +84,55 @@ void check_mac_layer(const Where& at, const Layer& l, const ActTensor& in, const
     at.check(oc == in.shape[0], "weight_shape", "depthwise needs one filter per input channel");
   check_spatial_out(at, l.window, in.shape, out.shape, oc);
 }
+void check_vector_layer(const Where& at, const Layer& l, const std::vector<ActTensor>& tensors) {
+  const ActTensor& in = tensors[l.inputs[0]];
+  const ActTensor& out = tensors[l.output];
+  if (l.kind == LayerKind::Lut) {
+    at.check(in.shape == out.shape, "output", "a lookup keeps its input's shape " + shape_str(in.shape));
+    const int k = std::min(in.quant.bits, kLutIndexBits);
+    at.check(l.lut_shift == in.quant.bits - k, "lut_shift",
+             std::to_string(l.lut_shift) + " should be " + std::to_string(in.quant.bits - k));
+    at.check(l.table.size() == (size_t{1} << k) + 1, "table",
+             "holds " + std::to_string(l.table.size()) + " entries, expected " + std::to_string((1 << k) + 1));
+    for (int32_t v : l.table)
+      at.check(v >= 0 && v <= act_qmax(out.quant.bits), "table", "entry " + std::to_string(v) + " outside the output grid");
+    return;
+  }
+  for (const auto& m : l.requant) check_mult(at, "requant", m);
+  if (l.kind == LayerKind::Mul) {
+    const ActTensor& b = tensors[l.inputs[1]];
+    at.check(l.requant.size() == 1, "requant", "mul needs exactly one multiplier");
+    at.check(b.shape.size() == in.shape.size(), "inputs", "mul operands differ in rank");
+    for (size_t d = 0; d < b.shape.size() && d < in.shape.size(); ++d)
+      at.check(b.shape[d] == in.shape[d] || b.shape[d] == 1, "inputs",
+               "second operand " + shape_str(b.shape) + " does not broadcast to " + shape_str(in.shape));
+    at.check(out.shape == in.shape, "output", "shape should be " + shape_str(in.shape));
+    return;
+  }
+  at.check(l.requant.size() == l.inputs.size(), "requant", "concat needs one multiplier per input");
+  at.check(l.concat_axis >= 0 && l.concat_axis < static_cast<int32_t>(out.shape.size()), "concat_axis", "out of range");
+  int64_t along = 0;
+  for (int32_t t : l.inputs) {
+    const Shape& s = tensors[t].shape;
+    at.check(s.size() == out.shape.size(), "inputs", "concat operands differ in rank");
+    for (size_t d = 0; d < s.size(); ++d)
+      if (static_cast<int32_t>(d) != l.concat_axis)
+        at.check(s[d] == out.shape[d], "inputs", "operand " + shape_str(s) + " differs from " + shape_str(out.shape));
+    along += s[l.concat_axis];
+  }
+  at.check(along == out.shape[l.concat_axis], "output", "concat axis sums to " + std::to_string(along));
+  for (const auto& m : l.requant) at.check(m.shift <= 30, "requant", "shift above 30");
+}
+
 }  // namespace
 
 const char* layer_kind_name(LayerKind kind) { return kKindNames[static_cast<int>(kind)]; }
 
 LayerKind parse_layer_kind(const std::string& name) {
-  for (int i = 0; i < 6; ++i)
+  for (int i = 0; i < kKinds; ++i)
     if (name == kKindNames[i]) return static_cast<LayerKind>(i);
   throw InputError("unknown layer kind '" + name +
-                   "' (expected conv, depthwise, fc, add, maxpool, avgpool)");
+                   "' (expected conv, depthwise, fc, add, maxpool, avgpool, lut, mul, concat)");
 }
 
 void Network::validate(const std::string& where) const {
@@ -112,8 +156,11 @@ void Network::validate(const std::string& where) const {
   for (size_t i = 0; i < layers.size(); ++i) {
     const Layer& l = layers[i];
     Where at{where, "layers[" + std::to_string(i) + "] ('" + l.name + "')"};
-    const size_t want = l.kind == LayerKind::Add ? 2 : 1;
-    at.check(l.inputs.size() == want, "inputs", "needs " + std::to_string(want) + " input tensor(s)");
+    const size_t want = l.kind == LayerKind::Add || l.kind == LayerKind::Mul ? 2 : 1;
+    if (l.kind == LayerKind::Concat)
+      at.check(l.inputs.size() >= 1, "inputs", "needs at least one input tensor");
+    else
+      at.check(l.inputs.size() == want, "inputs", "needs " + std::to_string(want) + " input tensor(s)");
     for (int32_t t : l.inputs) {
       at.check(t >= 0 && t < nt, "inputs", "tensor id " + std::to_string(t) + " out of range");
       at.check(produced[t], "inputs", "tensor " + std::to_string(t) + " is read before it is produced");
@@ -146,6 +193,11 @@ void Network::validate(const std::string& where) const {
         }
         break;
       }
+      case LayerKind::Lut:
+      case LayerKind::Mul:
+      case LayerKind::Concat:
+        check_vector_layer(at, l, tensors);
+        break;
       case LayerKind::MaxPool:
       case LayerKind::AvgPool:
         check_window(at, l.window);

@@ -1,5 +1,6 @@
 // Integer layer workloads: a quantized network lowered to the layers the accelerator runs
-// (conv, depthwise, fc on the MAC array; add and pools on the post-processing unit). Everything
+// (conv, depthwise, fc on the MAC array; add and pools on the post-processing unit; lookup
+// tables, tensor x tensor multiply and concat on the vector unit, workloads/vector_rules.h). Everything
 // the golden executor, the SystemC model and the RTL need is here; nothing refers back to ONNX.
 // On-disk format: workloads/network_io.h.
 #pragma once
@@ -13,9 +14,9 @@
 
 namespace qarray {
 
-enum class LayerKind { Conv, Depthwise, Fc, Add, MaxPool, AvgPool };
+enum class LayerKind { Conv, Depthwise, Fc, Add, MaxPool, AvgPool, Lut, Mul, Concat };
 
-const char* layer_kind_name(LayerKind kind);  // "conv", "depthwise", "fc", "add", "maxpool", ...
+const char* layer_kind_name(LayerKind kind);  // "conv", "depthwise", "fc", "add", "maxpool", "lut", ...
 LayerKind parse_layer_kind(const std::string& name);  // throws InputError
 
 // One activation tensor: per-sample shape ({C,H,W} or {K}) and its grid.
@@ -61,8 +62,18 @@ struct Layer {
   // AvgPool: divide by the window count; count_include_pad counts padded taps (valued z).
   bool count_include_pad = false;
 
+  // Lut: 2^k + 1 entries on the output grid and the interpolation shift s = b_x - k
+  // (workloads/vector_rules.h). Mul: requant[0] = s_a s_b / s_y; the second input broadcasts to
+  // the first. Concat: requant[i] = s_i / s_y per input, along per-sample axis concat_axis.
+  std::vector<int32_t> table;
+  int32_t lut_shift = 0;
+  int32_t concat_axis = 0;
+
   bool on_array() const {
     return kind == LayerKind::Conv || kind == LayerKind::Depthwise || kind == LayerKind::Fc;
+  }
+  bool on_vector_unit() const {
+    return kind == LayerKind::Lut || kind == LayerKind::Mul || kind == LayerKind::Concat;
   }
   int64_t out_channels() const { return weight_shape.empty() ? 0 : weight_shape[0]; }
 };

@@ -102,6 +102,11 @@ void read_window(const Reader& r, const json& jl, const std::string& p, Window& 
   w = {k[0], k[1], s[0], s[1], pads[0], pads[1], pads[2], pads[3]};
 }
 
+bool has_window(LayerKind k) {
+  return k == LayerKind::Conv || k == LayerKind::Depthwise || k == LayerKind::MaxPool || k == LayerKind::AvgPool;
+}
+bool has_requant(LayerKind k) { return k != LayerKind::MaxPool && k != LayerKind::AvgPool && k != LayerKind::Lut; }
+
 }  // namespace
 
 void save_network(const Network& net, const std::string& dir) {
@@ -116,7 +121,7 @@ void save_network(const Network& net, const std::string& dir) {
   for (const Layer& l : net.layers) {
     json jl = {{"name", l.name}, {"kind", layer_kind_name(l.kind)}, {"inputs", l.inputs},
                {"output", l.output}, {"clamp", {l.clamp_lo, l.clamp_hi}}};
-    if (l.kind != LayerKind::Fc && l.kind != LayerKind::Add) {
+    if (has_window(l.kind)) {
       const Window& w = l.window;
       jl["kernel"] = {w.kh, w.kw};
       jl["stride"] = {w.stride_h, w.stride_w};
@@ -129,7 +134,7 @@ void save_network(const Network& net, const std::string& dir) {
       jl["weights"] = put_blob(bin, l.weights, l.weight_bits <= 8 ? 1 : 2);
       jl["bias"] = put_blob(bin, l.bias, 4);
     }
-    if (l.on_array() || l.kind == LayerKind::Add) {
+    if (has_requant(l.kind)) {
       for (const auto& m : l.requant) {
         jl["requant"]["m0"].push_back(m.m0);
         jl["requant"]["shift"].push_back(m.shift);
@@ -140,6 +145,11 @@ void save_network(const Network& net, const std::string& dir) {
       jl["input_mult"] = {mult_json(l.add_input_mult[0]), mult_json(l.add_input_mult[1])};
     }
     if (l.kind == LayerKind::AvgPool) jl["count_include_pad"] = l.count_include_pad;
+    if (l.kind == LayerKind::Lut) {
+      jl["lut_shift"] = l.lut_shift;
+      jl["table"] = put_blob(bin, l.table, 4);
+    }
+    if (l.kind == LayerKind::Concat) jl["concat_axis"] = l.concat_axis;
     j["layers"].push_back(jl);
   }
   fs::create_directories(dir);
@@ -203,7 +213,7 @@ Network load_network(const std::string& dir) {
     if (clamp.size() != 2) r.fail(p + "clamp", "needs [lo, hi]");
     l.clamp_lo = clamp[0];
     l.clamp_hi = clamp[1];
-    if (l.kind != LayerKind::Fc && l.kind != LayerKind::Add) read_window(r, jl, p, l.window);
+    if (has_window(l.kind)) read_window(r, jl, p, l.window);
     if (l.on_array()) {
       l.weight_bits = r.get<int32_t>(jl, "weight_bits", p);
       l.weight_shape = r.get<Shape>(jl, "weight_shape", p);
@@ -211,7 +221,7 @@ Network load_network(const std::string& dir) {
       l.weights = r.blob(jl, "weights", p);
       l.bias = r.blob(jl, "bias", p);
     }
-    if (l.on_array() || l.kind == LayerKind::Add) {
+    if (has_requant(l.kind)) {
       const json& rq = r.at(jl, "requant", p);
       const auto m0 = r.get<std::vector<int32_t>>(rq, "m0", p + "requant.");
       const auto shift = r.get<std::vector<int32_t>>(rq, "shift", p + "requant.");
@@ -226,6 +236,11 @@ Network load_network(const std::string& dir) {
       l.add_input_mult[1] = r.mult(im[1], p + "input_mult[1].");
     }
     if (l.kind == LayerKind::AvgPool) l.count_include_pad = r.get<bool>(jl, "count_include_pad", p);
+    if (l.kind == LayerKind::Lut) {
+      l.lut_shift = r.get<int32_t>(jl, "lut_shift", p);
+      l.table = r.blob(jl, "table", p);
+    }
+    if (l.kind == LayerKind::Concat) l.concat_axis = r.get<int32_t>(jl, "concat_axis", p);
     net.layers.push_back(std::move(l));
   }
   net.validate(json_path.string());

@@ -11,7 +11,8 @@
 // [top, left, bottom, right], "weight_bits", "weight_shape", "weight_scale", "weights", "bias",
 // "requant" {"m0": [...], "shift": [...]}; fc: the same without the window keys; add:
 // "add_left_shift", "input_mult" [{"m0", "shift"}, {"m0", "shift"}], "requant";
-// maxpool/avgpool: the window keys and (avgpool) "count_include_pad".
+// maxpool/avgpool: the window keys and (avgpool) "count_include_pad"; lut: "lut_shift", "table"
+// (int32 blob); mul: "requant" (one); concat: "requant" (one per input), "concat_axis".
 #pragma once
 #include <string>
 
