@@ -92,6 +92,18 @@ CVal from_tensor(const onnx::TensorProto& t, const std::string& where) {
   return v;
 }
 
+// Folded constants are small (shape computations, weights); a shape that is not is a malformed
+// model, refused before anything is allocated.
+constexpr int64_t kMaxFoldedElements = int64_t{1} << 24;
+void check_fold_shape(const Shape& s, const std::string& where) {
+  int64_t n = 1;
+  for (int64_t d : s) {
+    if (d < 0 || d > kMaxFoldedElements) throw InputError(where + ": dimension " + std::to_string(d) + " of a folded constant");
+    n *= d;
+    if (n > kMaxFoldedElements) throw InputError(where + ": a folded constant of more than 2^24 elements");
+  }
+}
+
 std::vector<int64_t> strides_of(const Shape& s) {
   std::vector<int64_t> st(s.size(), 1);
   for (int64_t k = static_cast<int64_t>(s.size()) - 2; k >= 0; --k) st[k] = st[k + 1] * s[k + 1];
@@ -189,7 +201,8 @@ CVal slice(const CVal& data, std::vector<int64_t> starts, std::vector<int64_t> e
   std::vector<int64_t> b(r, 0), st(r, 1), len(data.shape.begin(), data.shape.end());
   for (size_t k = 0; k < axes.size(); ++k) {
     const int64_t a = norm_axis(axes[k], r, where), d = data.shape[a];
-    if (steps[k] == 0) throw InputError(where + ": step 0");
+    if (steps[k] == 0 || steps[k] > (int64_t{1} << 31) || steps[k] < -(int64_t{1} << 31))
+      throw InputError(where + ": step " + std::to_string(steps[k]) + " is out of range");
     int64_t s = starts[k] < 0 ? starts[k] + d : starts[k];
     int64_t e = ends[k] < 0 ? ends[k] + d : ends[k];
     if (steps[k] > 0) {
@@ -232,6 +245,7 @@ CVal transpose(const CVal& data, std::vector<int64_t> perm) {
 
 CVal binary(const std::string& op, const CVal& a, const CVal& b, const std::string& where) {
   const Shape out = broadcast_shapes(a.shape, b.shape, where);
+  check_fold_shape(out, where);
   const bool is_int = a.is_int && b.is_int;
   CVal o = like(is_int ? a : (a.is_int ? b : a), out);
   if (is_int && (!a.batch.empty() || !b.batch.empty())) o.batch.assign(o.size(), 0);
@@ -266,7 +280,10 @@ CVal cast(const CVal& v, int32_t to, const std::string& where) {
     if (!v.is_int) {
       o.is_int = true;
       o.i.resize(v.f.size());
-      for (size_t k = 0; k < v.f.size(); ++k) o.i[k] = static_cast<int64_t>(v.f[k]);
+      for (size_t k = 0; k < v.f.size(); ++k) {
+        if (!(std::fabs(v.f[k]) < 9.2e18)) throw UnsupportedError(where + ": Cast of " + std::to_string(v.f[k]) + " to an integer");
+        o.i[k] = static_cast<int64_t>(v.f[k]);
+      }
       o.f.clear();
     }
     if (to == onnx::TensorProto::BOOL)
@@ -290,7 +307,7 @@ CVal cast(const CVal& v, int32_t to, const std::string& where) {
 std::vector<int64_t> ints_of(const CVal& v) {
   if (v.is_int) return v.i;
   std::vector<int64_t> o;
-  for (double x : v.f) o.push_back(static_cast<int64_t>(x));
+  for (double x : v.f) o.push_back(std::fabs(x) < 9.2e18 ? static_cast<int64_t>(x) : 0);
   return o;
 }
 
@@ -423,7 +440,9 @@ bool fold_constant_node(const onnx::NodeProto& n, const std::string& name, Impor
     out = like(in[0], {});
     const double s = in[0].num(0), l = in[1].num(0), d = in[2].num(0);
     if (d == 0) throw InputError(where + ": delta 0");
-    const int64_t count = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((l - s) / d)));
+    const double steps = std::ceil((l - s) / d);
+    if (!(steps <= static_cast<double>(kMaxFoldedElements))) throw InputError(where + ": more than 2^24 elements");
+    const int64_t count = std::max<int64_t>(0, static_cast<int64_t>(steps));
     out.shape = {count};
     out.batch.clear();
     for (int64_t k = 0; k < count; ++k) {
@@ -440,6 +459,7 @@ bool fold_constant_node(const onnx::NodeProto& n, const std::string& name, Impor
     value.is_int = false;
     value.f = {0.0};
     if (const auto* a = attr(n, "value")) value = from_tensor(a->t(), where);
+    check_fold_shape(Shape(in[0].i.begin(), in[0].i.end()), where);
     out = like(value, Shape(in[0].i.begin(), in[0].i.end()));
     for (size_t k = 0; k < out.size(); ++k) copy_elem(value, 0, out, k);
   } else if (op == "Reshape" || op == "Flatten") {
@@ -451,6 +471,8 @@ bool fold_constant_node(const onnx::NodeProto& n, const std::string& name, Impor
     } else {
       if (in[1].depends_on_batch_any()) return false;  // resolved on the node
       Shape t = ints_of(in[1]);
+      for (int64_t d : t)
+        if (d < -1 || d > kMaxFoldedElements) throw InputError(where + ": target dimension " + std::to_string(d));
       int64_t known = 1, infer = -1;
       for (size_t k = 0; k < t.size(); ++k) {
         if (t[k] == 0 && attr_i(n, "allowzero", 0) == 0) t[k] = in[0].shape.at(k);

@@ -88,6 +88,14 @@ std::vector<int64_t> const_ints(const Attrs& a, const ImportContext& ctx, const 
   return it->second.v;
 }
 
+// Pads, sizes, slice bounds beyond 2^31 are malformed (and would overflow shape arithmetic).
+void check_extent(const Attrs& a, const std::vector<int64_t>& v, const char* what) {
+  for (int64_t x : v)
+    if (x > (int64_t{1} << 31) || x < -(int64_t{1} << 31))
+      if (std::string(what) != "ends" && std::string(what) != "starts")
+        throw InputError(a.where() + ": " + what + " value " + std::to_string(x) + " is out of range");
+}
+
 std::vector<float> const_floats(const Attrs& a, const ImportContext& ctx, const Node& node, size_t i, const char* what) {
   if (!ctx.graph.is_init(node.inputs.at(i))) {
     if (ctx.ints.count(node.inputs[i])) {
@@ -235,7 +243,8 @@ void read_slice(const Attrs& a, const ImportContext& ctx, Node& node) {
       if (starts[k] == 0 && ends[k] >= std::numeric_limits<int32_t>::max() && steps[k] == 1) continue;  // all of it
       a.batch_axis("slicing axis 0");
     }
-    if (steps[k] == 0) throw InputError(a.where() + ": step 0");
+    if (steps[k] == 0 || steps[k] > (int64_t{1} << 31) || steps[k] < -(int64_t{1} << 31))
+      throw InputError(a.where() + ": step " + std::to_string(steps[k]) + " is out of range");
     node.axes.push_back(ax);
     node.starts.push_back(starts[k]);
     node.ends.push_back(ends[k]);
@@ -263,6 +272,7 @@ void read_pad(const Attrs& a, const ImportContext& ctx, Node& node) {
   }
   node.inputs.resize(1);
   const Shape& x = in_shape(ctx, node, 0);
+  check_extent(a, pads, "pads");
   const size_t off = ctx.graph.whole_tensors ? 0 : 1, full = x.size() + off;
   if (pads.size() != 2 * full)
     throw InputError(a.where() + ": pads has " + std::to_string(pads.size()) + " values, expected " + std::to_string(2 * full));
@@ -297,6 +307,7 @@ void read_resize(const Attrs& a, const ImportContext& ctx, Node& node, const std
     if (!kNearest.count(node.nearest_mode)) a.unsupported("nearest_mode=" + node.nearest_mode);
     if (has_input(node, 2)) scales = const_floats(a, ctx, node, 2, "scales");
     if (has_input(node, 3)) sizes = const_ints(a, ctx, node, 3, "sizes");
+    check_extent(a, sizes, "sizes");
     if (scales.empty() && sizes.empty()) throw InputError(a.where() + ": expected scales or sizes");
   }
   node.inputs.resize(1);

@@ -65,11 +65,12 @@ Shape with_lead(const Graph& g, const Shape& x, const Shape& c) {
 // Output length of a sliding window (ONNX floor rule, or ceil with the last window starting
 // inside the input or its leading pad).
 int64_t window_out(const Node& node, int64_t in, int64_t k, int64_t s, int64_t d, int64_t p0, int64_t p1) {
-  int64_t span = d * (k - 1) + 1;
-  if (k < 1 || s < 1 || d < 1 || p0 < 0 || p1 < 0) {
+  if (k < 1 || s < 1 || d < 1 || p0 < 0 || p1 < 0 || k > (1 << 30) || s > (1 << 30) || d > (1 << 30) ||
+      p0 > (1 << 30) || p1 > (1 << 30)) {
     fail(node, "invalid kernel/stride/dilation/pad " + std::to_string(k) + "/" +
                    std::to_string(s) + "/" + std::to_string(d) + "/" + std::to_string(p0));
   }
+  const int64_t span = d * (k - 1) + 1;
   if (span > in + p0 + p1) {
     fail(node, "kernel span " + std::to_string(span) + " exceeds padded input " +
                    std::to_string(in + p0 + p1));
@@ -83,6 +84,10 @@ int64_t window_out(const Node& node, int64_t in, int64_t k, int64_t s, int64_t d
 // auto_pad SAME_* / VALID into explicit pads (ONNX: output ceil(in / stride)).
 void resolve_auto_pad(Node& node, const Shape& hw) {
   if (node.auto_pad == "NOTSET") return;
+  for (int a = 0; a < 2; ++a)  // out of range: window_out names it
+    if (node.kernel[a] < 1 || node.strides[a] < 1 || node.dilations[a] < 1 || node.kernel[a] > (1 << 30) ||
+        node.strides[a] > (1 << 30) || node.dilations[a] > (1 << 30))
+      return;
   if (node.auto_pad == "VALID") {
     node.pads = {0, 0, 0, 0};
   } else {
@@ -369,8 +374,9 @@ Shape resize_shape(const Graph& g, const Node& node) {
   Shape out(x.size());
   for (size_t d = 0; d < x.size(); ++d) {
     if (!(node.scales[d] > 0)) fail(node, "scale " + std::to_string(node.scales[d]) + " is not positive");
-    out[d] = node.sizes.empty() ? static_cast<int64_t>(std::floor(x[d] * static_cast<double>(node.scales[d])))
-                                : node.sizes[d];
+    const double size = node.sizes.empty() ? std::floor(x[d] * static_cast<double>(node.scales[d])) : node.sizes[d];
+    if (!(size <= 2147483648.0)) fail(node, "output dim " + std::to_string(size) + " is out of range");
+    out[d] = static_cast<int64_t>(size);
     if (out[d] <= 0) fail(node, "output dim " + std::to_string(out[d]));
   }
   if (node.resize_mode == "linear") {
