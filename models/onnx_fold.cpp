@@ -5,6 +5,8 @@
 // so that only a Reshape that keeps the batch may use it.
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <cstdint>
 
 #include "models/onnx_import.h"
 #include "models/onnx_tensor.h"
@@ -227,10 +229,14 @@ CVal slice(const CVal& data, std::vector<int64_t> starts, std::vector<int64_t> e
   return o;
 }
 
-CVal transpose(const CVal& data, std::vector<int64_t> perm) {
+CVal transpose(const CVal& data, std::vector<int64_t> perm, const std::string& where) {
   const size_t r = data.shape.size();
   if (perm.empty())
     for (size_t k = 0; k < r; ++k) perm.push_back(static_cast<int64_t>(r - 1 - k));
+  std::vector<int64_t> sorted = perm;
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t k = 0; k < sorted.size(); ++k)
+    if (sorted.size() != r || sorted[k] != static_cast<int64_t>(k)) throw InputError(where + ": perm is not a permutation of the axes");
   Shape out(r);
   for (size_t k = 0; k < r; ++k) out[k] = data.shape.at(perm[k]);
   CVal o = like(data, out);
@@ -263,8 +269,14 @@ CVal binary(const std::string& op, const CVal& a, const CVal& b, const std::stri
     const size_t ia = index(a, k), ib = index(b, k);
     if (is_int) {
       const int64_t x = a.i[ia], y = b.i[ib];
-      if (op == "Div" && y == 0) throw InputError(where + ": integer division by zero");
-      o.i[k] = op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y : x / y;
+      if (op == "Div" && (y == 0 || (y == -1 && x == INT64_MIN))) throw InputError(where + ": integer division by zero or overflow");
+      int64_t r = 0;
+      const bool overflow = op == "Add"   ? __builtin_add_overflow(x, y, &r)
+                            : op == "Sub" ? __builtin_sub_overflow(x, y, &r)
+                            : op == "Mul" ? __builtin_mul_overflow(x, y, &r)
+                                          : (r = x / y, false);
+      if (overflow) throw InputError(where + ": integer overflow");
+      o.i[k] = r;
       if (!o.batch.empty()) o.batch[k] = (a.mark(ia) || b.mark(ib)) ? 2 : 0;
     } else {
       const double x = a.num(ia), y = b.num(ib);
@@ -388,6 +400,14 @@ bool fold_constant_node(const onnx::NodeProto& n, const std::string& name, Impor
     if (!get(ctx, n.input(k), in[k])) return false;  // computes from an activation: an IR node
   }
   if (n.input_size() == 0) return false;
+  static const std::map<std::string, int> kInputs = {{"Gather", 2}, {"Range", 3}, {"Reshape", 2}, {"Add", 2},
+                                                     {"Sub", 2}, {"Mul", 2}, {"Div", 2}};
+  if (const auto it = kInputs.find(op); it != kInputs.end() && n.input_size() != it->second)
+    throw InputError(where + ": expected " + std::to_string(it->second) + " inputs");
+  if (op == "Range")
+    for (const CVal& v : in)
+      if (v.size() != 1) throw InputError(where + ": start, limit and delta must be scalars");
+  if (op == "ConstantOfShape" && !in[0].is_int) throw InputError(where + ": the shape must be integers");
   auto axes_of = [&](int input) {  // opset 13 moved axes from an attribute to an input
     if (const auto* a = attr(n, "axes")) return std::vector<int64_t>(a->ints().begin(), a->ints().end());
     return n.input_size() > input && !n.input(input).empty() ? ints_of(in[input]) : std::vector<int64_t>{};
@@ -446,7 +466,10 @@ bool fold_constant_node(const onnx::NodeProto& n, const std::string& name, Impor
     out.shape = {count};
     out.batch.clear();
     for (int64_t k = 0; k < count; ++k) {
-      if (out.is_int) out.i.push_back(in[0].i[0] + k * in[2].i[0]);
+      int64_t v = 0;
+      if (out.is_int && (__builtin_mul_overflow(k, in[2].i[0], &v) || __builtin_add_overflow(in[0].i[0], v, &v)))
+        throw InputError(where + ": integer overflow");
+      if (out.is_int) out.i.push_back(v);
       else out.f.push_back(s + k * d);
     }
     out.is_int ? out.i.shrink_to_fit() : out.f.shrink_to_fit();
@@ -475,7 +498,10 @@ bool fold_constant_node(const onnx::NodeProto& n, const std::string& name, Impor
         if (d < -1 || d > kMaxFoldedElements) throw InputError(where + ": target dimension " + std::to_string(d));
       int64_t known = 1, infer = -1;
       for (size_t k = 0; k < t.size(); ++k) {
-        if (t[k] == 0 && attr_i(n, "allowzero", 0) == 0) t[k] = in[0].shape.at(k);
+        if (t[k] == 0 && attr_i(n, "allowzero", 0) == 0) {
+          if (k >= in[0].shape.size()) throw InputError(where + ": target copies a missing dimension");
+          t[k] = in[0].shape[k];
+        }
         if (t[k] == -1) infer = static_cast<int64_t>(k);
         else known *= t[k];
       }
@@ -485,10 +511,13 @@ bool fold_constant_node(const onnx::NodeProto& n, const std::string& name, Impor
     }
   } else if (op == "Transpose") {
     const auto* a = attr(n, "perm");
-    out = transpose(in[0], a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : std::vector<int64_t>{});
+    out = transpose(in[0], a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : std::vector<int64_t>{}, where);
   } else if (op == "Neg") {
     out = in[0];
-    for (auto& x : out.i) x = -x;
+    for (auto& x : out.i) {
+      if (x == INT64_MIN) throw InputError(where + ": integer overflow");
+      x = -x;
+    }
     for (auto& x : out.f) x = -x;
     for (auto& b : out.batch) b = b ? 2 : 0;
   } else {

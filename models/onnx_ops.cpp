@@ -78,7 +78,10 @@ std::vector<int64_t> const_ints(const Attrs& a, const ImportContext& ctx, const 
   if (it == ctx.ints.end()) {
     if (ctx.graph.is_init(node.inputs[i])) {
       std::vector<int64_t> v;
-      for (float x : ctx.graph.init(node.inputs[i]).data) v.push_back(static_cast<int64_t>(x));
+      for (float x : ctx.graph.init(node.inputs[i]).data) {
+        if (!(std::fabs(x) < 9.2e18f)) a.unsupported(std::string(what) + " value " + std::to_string(x));
+        v.push_back(static_cast<int64_t>(x));
+      }
       return v;
     }
     a.unsupported(std::string(what) + " '" + node.inputs[i] + "' that is not a constant");

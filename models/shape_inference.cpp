@@ -413,7 +413,28 @@ Shape global_pool_shape(const Graph& g, const Node& node) {
 
 }  // namespace
 
+namespace {
+
+Shape node_shape(Graph& g, Node& node);
+
+}  // namespace
+
+// Every value holds at most 2^40 elements per sample (a larger one is a malformed model, and
+// would overflow the element counts later arithmetic takes).
 Shape infer_node_shape(Graph& g, Node& node) {
+  const Shape s = node_shape(g, node);
+  uint64_t n = 1;
+  for (int64_t d : s) {
+    if (d < 0 || d > (int64_t{1} << 40)) fail(node, "output dimension " + std::to_string(d) + " is out of range");
+    n *= static_cast<uint64_t>(d);
+    if (n > (uint64_t{1} << 40)) fail(node, "output shape " + shape_str(s) + " holds more than 2^40 elements");
+  }
+  return s;
+}
+
+namespace {
+
+Shape node_shape(Graph& g, Node& node) {
   if (node.outputs.size() != 1) fail(node, "expected exactly one output");
   if (is_unary(node.op)) return data_shape(g, node, 0);
   if (is_binary(node.op)) return binary_shape(g, node);
@@ -449,6 +470,8 @@ Shape infer_node_shape(Graph& g, Node& node) {
   }
   fail(node, "unknown op");
 }
+
+}  // namespace
 
 void infer_shapes(Graph& graph) {
   graph.shapes.clear();
