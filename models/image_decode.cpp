@@ -154,14 +154,26 @@ std::string jpeg_read(FILE* f, ImageInfo& info, Image8* img) {
   return "";
 }
 
+// The header first: a size beyond kMaxImageSide fails before any pixel memory is allocated.
 ImageInfo read(const std::string& path, Image8* img) {
   File f = open_file(path, "rb");
   const Kind kind = sniff(path, f.get());
-  ImageInfo info;
-  const std::string err = kind == Kind::Png ? png_read(f.get(), info, img) : jpeg_read(f.get(), info, img);
-  if (!err.empty())
-    throw InputError(path + ": not a valid " + (kind == Kind::Png ? "PNG" : "JPEG") + " file (" + err + ")");
+  auto pass = [&](Image8* out) {
+    ImageInfo info;
+    const std::string err = kind == Kind::Png ? png_read(f.get(), info, out) : jpeg_read(f.get(), info, out);
+    if (!err.empty())
+      throw InputError(path + ": not a valid " + (kind == Kind::Png ? "PNG" : "JPEG") + " file (" + err + ")");
+    return info;
+  };
+  const ImageInfo info = pass(nullptr);
   if (info.height <= 0 || info.width <= 0) throw InputError(path + ": the image has no pixels");
+  if (info.height > kMaxImageSide || info.width > kMaxImageSide)
+    throw InputError(path + ": " + std::to_string(info.height) + "x" + std::to_string(info.width) +
+                     " pixels; images are read up to " + std::to_string(kMaxImageSide) + " pixels a side");
+  if (img) {
+    std::rewind(f.get());
+    pass(img);
+  }
   return info;
 }
 

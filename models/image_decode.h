@@ -8,13 +8,17 @@
 //        1 channel, YCbCr and RGB files 3 (RGB); CMYK/YCCK files are refused.
 // The kind is taken from the file's signature, not its name.
 //
-// Contract: every failure is an InputError "<file>: ..." (one line); nothing prints.
+// Contract: every failure is an InputError "<file>: ..." (one line); nothing prints. An image
+// taller or wider than kMaxImageSide is refused from its header, before its pixels are decoded.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace qarray {
+
+// The largest height or width read (and the largest resize or crop): 16384 pixels.
+inline constexpr int64_t kMaxImageSide = 16384;
 
 struct ImageInfo {
   int64_t height = 0, width = 0;

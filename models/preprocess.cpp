@@ -18,7 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kMaxSide = 16384;
+constexpr int64_t kMaxSide = kMaxImageSide;
 
 std::string size_text(const std::vector<int64_t>& s) {
   return s.size() == 1 ? std::to_string(s[0]) : std::to_string(s[0]) + "x" + std::to_string(s[1]);

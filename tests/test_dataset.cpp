@@ -316,6 +316,10 @@ TEST(ImageDecode, BadFilesAreNamed) {
   write_png(cut.string(), test_image());
   fs::resize_file(cut, 40);
   EXPECT_THAT(error_of([&] { decode_image(cut.string()); }), HasSubstr(cut.string() + ": not a valid PNG file ("));
+  const fs::path wide = temp("wide.png");
+  write_png(wide.string(), Image8{1, 16385, 1, std::vector<uint8_t>(16385, 1)});
+  EXPECT_EQ(error_of([&] { decode_image(wide.string()); }),
+            wide.string() + ": 1x16385 pixels; images are read up to 16384 pixels a side");
 }
 
 TEST(ImageFolder, ClassesSortedSamplesInterleavedSplitsFound) {
