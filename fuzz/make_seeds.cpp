@@ -185,7 +185,8 @@ int main(int argc, char** argv) {
         R"({"model": "mobilenetv2", "arch": "edge8", "array": [[4, 4], [8, 16]], "dataflow": ["ws", "os", "is"],
  "weight_bits": [4, 8], "act_bits": [8], "method": ["nearest", "cle+bc"], "ifmap_kib": [16, 64],
  "weight_kib": [32], "ofmap_kib": [64], "dram_bytes_per_cycle": [8, 16.5],
- "energy_table": ["horowitz45", "aladdin40"], "eval_images": 100, "calib_images": 64, "sim_images": 1}
+ "energy_table": ["horowitz45", "aladdin40"], "eval_images": 100, "calib_images": 64, "sim_images": 1,
+ "data": "images.npy", "labels": "labels.npy"}
 )");
   return 0;
 }
