@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "app/commands.h"
+#include "app/data_flags.h"
 #include "app/cosim_ondemand.h"
 #include "base/errors.h"
 #include "explore/shipped.h"
@@ -34,7 +35,7 @@ struct CosimFlags {
   uint32_t seed = 1;
   bool all_variants = false;
   std::string trace;
-  std::string data = kDefaultFashionMnistDir;
+  DataFlags data;
 };
 
 // "0-2", "4", "0,3,5-7" -> indices below n.
@@ -92,8 +93,10 @@ std::string trace_format(const std::string& trace) {
 // The command line of `qarray cosim` for another qarray executable: these flags, with --arch
 // `arch` (and, when `by_name`, --variant / --all-variants as given).
 std::vector<std::string> cosim_args(const std::string& exe, const CosimFlags& f, const std::string& arch, bool by_name) {
-  std::vector<std::string> args{exe, "cosim", "--arch", arch, "--layers", f.layers, "--random", std::to_string(f.random),
-                                "--seed", std::to_string(f.seed), "--data", f.data};
+  std::vector<std::string> args{exe,      "cosim",          "--arch", arch, "--layers", f.layers, "--random",
+                                std::to_string(f.random), "--seed", std::to_string(f.seed)};
+  const std::vector<std::string> data = data_args(f.data);
+  args.insert(args.end(), data.begin(), data.end());
   if (!f.model.empty()) args.insert(args.end(), {"--model", f.model});
   if (!f.trace.empty()) args.insert(args.end(), {"--trace", f.trace});
   if (by_name && !f.variant.empty()) args.insert(args.end(), {"--variant", f.variant});
@@ -172,8 +175,10 @@ int cosim(const CosimFlags& f) {
   opt.variant = f.variant;
   try {
     if (!f.model.empty()) {
-      const Graph g = load_onnx(explore::shipped_model(f.model));
-      const Dataset test = load_fashion_mnist(f.data, Split::Test);
+      const std::string model_path = explore::shipped_model(f.model);
+      const DataSetup data = resolve_data(f.data, model_path);
+      const Graph g = load_onnx(model_path);
+      const Dataset test = open_dataset(data.source, Split::Test, data.pre, model_input(g), 64);
       QuantSpec spec;
       spec.weight_bits = arch.weight_bits;
       spec.act_bits = arch.act_bits;
@@ -244,7 +249,7 @@ Action add_cosim(CLI::App& app) {
   app.add_option("--trace", f->trace,
                  "Trace every RTL signal of the first layer or case: FILE.vcd (VCD) or FILE.fst (FST, verilated "
                  "on demand with --trace-fst)");
-  app.add_option("--data", f->data, "Fashion-MNIST directory (IDX .gz files) for --model")->capture_default_str();
+  add_data_flags(app, f->data, "for --model (calibration: its first 64 test images; layer inputs: image 0)");
   return [f] { return cosim(*f); };
 }
 

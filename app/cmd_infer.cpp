@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "app/data_flags.h"
 #include "base/errors.h"
 #include "explore/shipped.h"
 #include "models/fp32_executor.h"
@@ -22,7 +23,7 @@ struct InferFlags {
   std::string output;
   bool integer = false;
   std::string workloads;
-  std::string data = kDefaultFashionMnistDir;
+  DataFlags data;
   int64_t calib_images = 512;
   std::vector<std::string> input_shapes;
   QuantSpec spec;
@@ -47,8 +48,10 @@ int infer(const InferFlags& f) {
     if (!f.workloads.empty()) {
       net = load_network(f.workloads);
     } else {
-      const Graph graph = load_onnx(explore::shipped_model(f.model), import_options(f.input_shapes));
-      const Dataset train = load_fashion_mnist(f.data, Split::Train);
+      const std::string model_path = explore::shipped_model(f.model);
+      const DataSetup data = resolve_data(f.data, model_path);
+      const Graph graph = load_onnx(model_path, import_options(f.input_shapes));
+      const Dataset train = open_dataset(data.source, Split::Train, data.pre, model_input(graph), f.calib_images);
       net = quantize_minmax(graph, calibration_images(train, f.calib_images), f.spec).network;
     }
     const Shape& in = net.tensors[net.input].shape;
@@ -72,8 +75,9 @@ Action add_infer(CLI::App& app) {
   app.add_option("--output", f->output, "Output TensorProto file (.pb)")->required();
   app.add_flag("--int8", f->integer, "Run the integer golden path instead of FP32");
   app.add_option("--workloads", f->workloads, "Saved workloads directory (with --int8; no ONNX needed)");
-  app.add_option("--data", f->data, "Fashion-MNIST directory, for calibration")->capture_default_str();
-  app.add_option("--calib-images", f->calib_images, "Training images for calibration")->capture_default_str();
+  add_data_flags(app, f->data, "for the calibration of --int8");
+  app.add_option("--calib-images", f->calib_images, "Calibration images (the first N of the calibration split)")
+      ->capture_default_str();
   add_input_shape_flag(app, f->input_shapes);
   app.add_option("--weight-bits", f->spec.weight_bits, "Weight bits (2-16)")->capture_default_str();
   app.add_option("--act-bits", f->spec.act_bits, "Activation bits (2-16)")->capture_default_str();

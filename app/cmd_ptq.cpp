@@ -4,10 +4,12 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "app/data_flags.h"
 #include "app/report.h"
 #include "base/errors.h"
 #include "explore/shipped.h"
 #include "models/onnx_loader.h"
+#include "models/synthetic.h"
 #include "workloads/evaluate.h"
 #include "workloads/network_io.h"
 #include "workloads/pipeline.h"
@@ -18,7 +20,7 @@ namespace {
 
 struct PtqCommand {
   std::string model = "mobilenetv2";
-  std::string data = kDefaultFashionMnistDir;
+  DataFlags data;
   int64_t calib_images = 512;
   std::vector<std::string> input_shapes;
   PtqFlags ptq;
@@ -34,10 +36,18 @@ nlohmann::json eval_json(const EvalResult& r) {
 
 int run_ptq(const PtqCommand& f) {
   const PtqOptions opt = f.ptq.resolve(f.threads);
+  if (f.evaluate && f.data.synthetic)
+    throw InputError("--evaluate measures accuracy, which --synthetic inputs cannot give (they have no labels)");
   check_output_dir(f.out, "--out");
   const std::string model_path = explore::shipped_model(f.model);
+  const DataSetup data = resolve_data(f.data, model_path);
   const Graph graph = load_onnx(model_path, import_options(f.input_shapes));
-  const Dataset train = load_fashion_mnist(f.data, Split::Train);
+  const ModelInput input = model_input(graph);
+  const Dataset train = open_dataset(data.source, Split::Train, data.pre, input, f.calib_images);
+  const Dataset test = f.evaluate ? open_dataset(data.source, Split::Test, data.pre, input) : Dataset();
+  if (!data.plain_fashion_mnist())
+    std::cout << "calibration: the first " << f.calib_images << " of " << describe_dataset(train)
+              << "; preprocessing: " << train.preprocessing << "\n";
   const Tensor calib = calibration_images(train, f.calib_images);
   std::cout << "qarray ptq: " << model_path << ", method " << ptq_method_name(opt.method) << ", W"
             << opt.spec.weight_bits << "A" << opt.spec.act_bits << (opt.spec.per_channel ? " per-channel" : " per-tensor")
@@ -47,9 +57,15 @@ int run_ptq(const PtqCommand& f) {
 
   nlohmann::json report = ptq_report_json(r, opt);
   report["model"] = {{"name", graph.name}, {"path", model_path}, {"macs_per_image", r.network.macs_per_sample()}};
-  report["calibration"] = {{"dataset", f.data}, {"split", "train"}, {"images", f.calib_images}};
+  if (data.plain_fashion_mnist()) {
+    report["calibration"] = {{"dataset", f.data.data}, {"split", "train"}, {"images", f.calib_images}};
+  } else {
+    report["calibration"] = {{"dataset", data.synthetic() ? std::string(kSyntheticData) : data.source.path},
+                             {"format", train.format}, {"split", train.split}, {"images", f.calib_images},
+                             {"preprocessing", train.preprocessing}};
+    if (data.synthetic()) report["calibration"]["distribution"] = synthetic_distribution(data.source.seed);
+  }
   if (f.evaluate) {
-    const Dataset test = load_fashion_mnist(f.data, Split::Test);
     EvalOptions eo;
     eo.images = f.images;
     eo.threads = f.threads;
@@ -202,12 +218,13 @@ void add_ptq_flags(CLI::App& app, PtqFlags& f) {
 Action add_ptq(CLI::App& app) {
   auto f = std::make_shared<PtqCommand>();
   app.add_option("--model", f->model, "Shipped model name (mobilenetv2, resnet) or an ONNX file")->capture_default_str();
-  app.add_option("--data", f->data, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
-  app.add_option("--calib-images", f->calib_images, "Training images for calibration")->capture_default_str();
+  add_data_flags(app, f->data, "for calibration (and --evaluate)");
+  app.add_option("--calib-images", f->calib_images, "Calibration images (the first N of the calibration split)")
+      ->capture_default_str();
   add_input_shape_flag(app, f->input_shapes);
   add_ptq_flags(app, f->ptq);
   app.add_flag("--evaluate", f->evaluate, "Also evaluate FP32 and integer top-1 on the test set");
-  app.add_option("--images", f->images, "Test images for --evaluate (0 = all 10,000)")->capture_default_str();
+  app.add_option("--images", f->images, "Test images for --evaluate (0 = all)")->capture_default_str();
   app.add_option("--threads", f->threads, "Worker threads (bias correction, AdaRound, --evaluate)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

@@ -1,6 +1,7 @@
 // `qarray run`: import, quantize with the PTQ pipeline (default W8A8 per-tensor CLE + bias
-// correction), evaluate FP32, integer golden and its fake-quant twin (workloads/fake_quant.h) on
-// the test set, print the comparison, run the first test images on the cycle model (checked
+// correction) on the calibration split of --data (app/data_flags.h), evaluate FP32, integer golden
+// and its fake-quant twin (workloads/fake_quant.h) on its test split, print the comparison (with
+// --synthetic: golden alone, accuracy "not measured"), run the first test images on the cycle model (checked
 // against golden) and print its per-layer timing, write the JSON report, the per-layer CSV and
 // the workloads. With the cycle model it also runs image 0 on the design's FP32 twin and prices
 // both designs with an energy table (energy per layer and component, area, INT/FP32 ratios).
@@ -12,6 +13,7 @@
 
 #include "app/arch_flags.h"
 #include "app/commands.h"
+#include "app/data_flags.h"
 #include "app/energy_report.h"
 #include "app/report.h"
 #include "base/errors.h"
@@ -38,7 +40,7 @@ using namespace qarray::explore;
 
 struct RunFlags {
   std::string model = "mobilenetv2";
-  std::string data = kDefaultFashionMnistDir;
+  DataFlags data;
   int64_t images = 0;
   int64_t calib_images = 512;
   std::vector<std::string> input_shapes;
@@ -52,8 +54,68 @@ struct RunFlags {
 };
 
 nlohmann::json eval_json(const EvalResult& r) {
+  if (!r.labelled)  // golden on synthetic inputs: predictions made, nothing to count correct
+    return {{"images", r.images}, {"correct", nullptr}, {"top1_percent", nullptr},
+            {"seconds", r.seconds}, {"images_per_second", r.images_per_second()}};
   return {{"images", r.images}, {"correct", r.correct}, {"top1_percent", r.top1_percent()},
           {"seconds", r.seconds}, {"images_per_second", r.images_per_second()}};
+}
+
+// The accuracy of each path on the test set (with labels), or golden alone (synthetic inputs:
+// its predictions are what the cycle model is checked against, its overflow counts still count).
+struct Evaluation {
+  EvalResult fp32, q, fq;
+  FakeQuantGap gap;
+};
+
+Evaluation evaluate_paths(const Graph& graph, const PtqResult& qm, const Dataset& test, EvalOptions eval) {
+  Evaluation ev;
+  ProgressLine p_fp32("FP32 reference"), p_int("integer golden"), p_fq("fake-quant");
+  eval.progress = std::ref(p_fp32);
+  ev.fp32 = evaluate_fp32(graph, test, eval);
+  eval.progress = std::ref(p_int);
+  ev.q = evaluate_golden(qm.network, test, eval);
+  eval.progress = std::ref(p_fq);
+  ev.fq = evaluate_fake_quant(fake_quant_net(qm.quantized, qm.network), test, eval);
+  ev.gap = fake_quant_gap(ev.q, ev.fq);
+  return ev;
+}
+
+Evaluation evaluate_golden_only(const PtqResult& qm, const Dataset& test, EvalOptions eval) {
+  Evaluation ev;
+  ProgressLine p_int("integer golden");
+  eval.progress = std::ref(p_int);
+  ev.q = evaluate_golden(qm.network, test, eval);
+  return ev;
+}
+
+void print_accuracy(const std::string& qname, const Evaluation& ev) {
+  const EvalResult &fp32 = ev.fp32, &q = ev.q, &fq = ev.fq;
+  int64_t overflows = 0;
+  for (const auto& s : q.layers) overflows += s.overflows;
+  std::printf("\n%-22s %8s %14s %10s\n", "path", "top-1 %", "correct", "images/s");
+  std::printf("%-22s %8.2f %8lld/%-5lld %10.0f\n", "FP32 (reference)", fp32.top1_percent(),
+              (long long)fp32.correct, (long long)fp32.images, fp32.images_per_second());
+  std::printf("%-22s %8.2f %8lld/%-5lld %10.0f\n", (qname + " (golden)").c_str(), q.top1_percent(),
+              (long long)q.correct, (long long)q.images, q.images_per_second());
+  std::printf("%-22s %8.2f %8lld/%-5lld %10.0f\n", (qname + " (fake-quant)").c_str(), fq.top1_percent(),
+              (long long)fq.correct, (long long)fq.images, fq.images_per_second());
+  std::printf("%-22s %8.2f pp\n", "drop", fp32.top1_percent() - q.top1_percent());
+  print_fake_quant_gap(ev.gap, 22);
+  std::printf("accumulator overflows: %lld of %lld outputs\n", (long long)overflows,
+              (long long)[&] { int64_t n = 0; for (auto& s : q.layers) n += s.outputs; return n; }());
+}
+
+// The accuracy table on synthetic inputs: every path "not measured", and why.
+void print_not_measured(const std::string& qname, const std::string& reason, const EvalResult& q) {
+  std::printf("\n%-22s %8s\n", "path", "top-1 %");
+  for (const std::string& path : {std::string("FP32 (reference)"), qname + " (golden)", qname + " (fake-quant)"})
+    std::printf("%-22s %s\n", path.c_str(), "not measured");
+  std::printf("accuracy not measured: %s\n", reason.c_str());
+  int64_t overflows = 0, outputs = 0;
+  for (const auto& s : q.layers) overflows += s.overflows, outputs += s.outputs;
+  std::printf("accumulator overflows: %lld of %lld outputs (golden on %lld synthetic images)\n", (long long)overflows,
+              (long long)outputs, (long long)q.images);
 }
 
 // The cycle model's per-layer table (one image, batch 1) and its totals.
@@ -109,6 +171,19 @@ nlohmann::json sim_json(const Network& net, const ArchConfig& arch, const std::s
           {"layers", layers}};
 }
 
+// report.json "accuracy": top-1 of FP32 and golden, or null for both and `not_measured` saying why.
+nlohmann::json accuracy_json(const EvalResult& fp32, const EvalResult& q, const PtqOptions& opt,
+                             const std::string& not_measured) {
+  nlohmann::json j = {{"method", ptq_method_name(opt.method)}, {"weight_bits", opt.spec.weight_bits},
+                      {"act_bits", opt.spec.act_bits}};
+  if (!not_measured.empty()) {
+    j.update({{"fp32_top1", nullptr}, {"int_top1", nullptr}, {"images", nullptr}, {"not_measured", not_measured}});
+    return j;
+  }
+  j.update({{"fp32_top1", fp32.top1_percent()}, {"int_top1", q.top1_percent()}, {"images", q.images}});
+  return j;
+}
+
 // Runs test image 0 through the cycle model on the design and on its FP32 twin, values unchecked,
 // so that a buffer too small for one tile fails now rather than after the whole evaluation.
 void check_design_runs(const Network& net, const Dataset& test, const ArchConfig& arch, const std::string& where) {
@@ -135,16 +210,21 @@ int run(const RunFlags& f) {
   const std::string where = arch_where(f.arch);
   if (f.sim_images > 0) check_widths(arch, where, spec.weight_bits, spec.act_bits, spec.acc_bits);
   const std::string model_path = shipped_model(f.model);
+  const DataSetup data = resolve_data(f.data, model_path);
   std::cout << "qarray run: model " << model_path << "\n";
   const Graph graph = load_onnx(model_path, import_options(f.input_shapes));
-  const Dataset test = load_fashion_mnist(f.data, Split::Test);
-  const Dataset train = load_fashion_mnist(f.data, Split::Train);
+  const ModelInput input = model_input(graph);
+  // Synthetic data: as many test images as --images, else as the cycle model runs (at least 1).
+  const int64_t synthetic_test = f.images > 0 ? f.images : std::max<int64_t>(1, f.sim_images);
+  const Dataset test = open_dataset(data.source, Split::Test, data.pre, input, synthetic_test);
+  const Dataset train = open_calibration(data, input, test, f.calib_images);
   if (f.images < 0 || f.images > test.count)
     throw InputError("--images " + std::to_string(f.images) + ": the test set holds " + std::to_string(test.count));
   if (f.sim_images > test.count)
     throw InputError("--sim-images " + std::to_string(f.sim_images) + ": the test set holds " +
                      std::to_string(test.count));
 
+  print_data(data, test, train, f.calib_images);
   std::cout << "quantizing: " << ptq_method_name(opt.method) << ", W" << spec.weight_bits << "A" << spec.act_bits
             << (spec.per_channel ? " per-channel" : " per-tensor") << ", " << spec.acc_bits
             << "-bit accumulators, " << f.calib_images << " calibration images\n";
@@ -155,30 +235,13 @@ int run(const RunFlags& f) {
   EvalOptions eval;
   eval.images = f.images;
   eval.threads = f.threads;
-  ProgressLine p_fp32("FP32 reference"), p_int("integer golden");
-  eval.progress = std::ref(p_fp32);
-  const EvalResult fp32 = evaluate_fp32(graph, test, eval);
-  eval.progress = std::ref(p_int);
-  const EvalResult q = evaluate_golden(qm.network, test, eval);
-  ProgressLine p_fq("fake-quant");
-  eval.progress = std::ref(p_fq);
-  const EvalResult fq = evaluate_fake_quant(fake_quant_net(qm.quantized, qm.network), test, eval);
-  const FakeQuantGap gap = fake_quant_gap(q, fq);
-
-  int64_t overflows = 0;
-  for (const auto& s : q.layers) overflows += s.overflows;
   const std::string qname = "INT W" + std::to_string(spec.weight_bits) + "A" + std::to_string(spec.act_bits);
-  std::printf("\n%-22s %8s %14s %10s\n", "path", "top-1 %", "correct", "images/s");
-  std::printf("%-22s %8.2f %8lld/%-5lld %10.0f\n", "FP32 (reference)", fp32.top1_percent(),
-              (long long)fp32.correct, (long long)fp32.images, fp32.images_per_second());
-  std::printf("%-22s %8.2f %8lld/%-5lld %10.0f\n", (qname + " (golden)").c_str(), q.top1_percent(),
-              (long long)q.correct, (long long)q.images, q.images_per_second());
-  std::printf("%-22s %8.2f %8lld/%-5lld %10.0f\n", (qname + " (fake-quant)").c_str(), fq.top1_percent(),
-              (long long)fq.correct, (long long)fq.images, fq.images_per_second());
-  std::printf("%-22s %8.2f pp\n", "drop", fp32.top1_percent() - q.top1_percent());
-  print_fake_quant_gap(gap, 22);
-  std::printf("accumulator overflows: %lld of %lld outputs\n", (long long)overflows,
-              (long long)[&] { int64_t n = 0; for (auto& s : q.layers) n += s.outputs; return n; }());
+  const bool measured = test.labelled();
+  const Evaluation ev = measured ? evaluate_paths(graph, qm, test, eval) : evaluate_golden_only(qm, test, eval);
+  const EvalResult &fp32 = ev.fp32, &q = ev.q, &fq = ev.fq;
+  const FakeQuantGap& gap = ev.gap;
+  if (measured) print_accuracy(qname, ev);
+  else print_not_measured(qname, not_measured_reason(), q);
 
   SimImages sim;
   PricedDesign priced_int, priced_fp32;
@@ -205,21 +268,19 @@ int run(const RunFlags& f) {
        {{"name", arch.name}, {"path", arch_file}, {"rows", arch.rows}, {"cols", arch.cols},
         {"dataflow", dataflow_name(arch.dataflow)}, {"weight_bits", arch.weight_bits}, {"act_bits", arch.act_bits},
         {"acc_bits", arch.acc_bits}, {"clock_mhz", arch.clock_mhz}}},
-      {"accuracy",
-       {{"fp32_top1", fp32.top1_percent()}, {"int_top1", q.top1_percent()}, {"method", ptq_method_name(opt.method)},
-        {"weight_bits", spec.weight_bits}, {"act_bits", spec.act_bits}, {"images", q.images}}},
-      {"dataset", {{"name", "fashion-mnist"}, {"path", f.data}, {"split", "test"}}},
+      {"accuracy", accuracy_json(fp32, q, opt, measured ? "" : not_measured_reason())},
+      {"dataset", dataset_json(data, test, train, f.calib_images)},
       {"quantization",
        {{"method", ptq_method_name(opt.method)}, {"act_ranges", f.ptq.act_ranges},
         {"weight_ranges", f.ptq.weight_ranges}, {"weight_bits", spec.weight_bits},
         {"act_bits", spec.act_bits}, {"acc_bits", spec.acc_bits},
         {"weights", spec.per_channel ? "per-channel" : "per-tensor"}, {"calib_images", f.calib_images}}},
       {"ptq", ptq_report_json(qm, opt)},
-      {"fp32", eval_json(fp32)},
+      {"fp32", measured ? eval_json(fp32) : nlohmann::json()},
       {"int", eval_json(q)},
-      {"fake_quant", eval_json(fq)},
-      {"drop_pp", fp32.top1_percent() - q.top1_percent()},
-      {"fake_quant_gap", fake_quant_gap_json(gap)},
+      {"fake_quant", measured ? eval_json(fq) : nlohmann::json()},
+      {"drop_pp", measured ? nlohmann::json(fp32.top1_percent() - q.top1_percent()) : nlohmann::json()},
+      {"fake_quant_gap", measured ? fake_quant_gap_json(gap) : nlohmann::json()},
       {"workloads", wl_dir},
       {"sim", f.sim_images > 0 ? sim_json(qm.network, arch, arch_file, sim) : nlohmann::json()},
       {"energy", energy}};
@@ -244,9 +305,10 @@ Action add_run(CLI::App& app) {
   auto f = std::make_shared<RunFlags>();
   app.add_option("--model", f->model, "Shipped model name (mobilenetv2, resnet) or an ONNX file")
       ->capture_default_str();
-  app.add_option("--data", f->data, "Fashion-MNIST directory (IDX .gz files)")->capture_default_str();
-  app.add_option("--images", f->images, "Test images to evaluate (0 = all 10,000)")->capture_default_str();
-  app.add_option("--calib-images", f->calib_images, "Training images for calibration")->capture_default_str();
+  add_data_flags(app, f->data, "for calibration and evaluation");
+  app.add_option("--images", f->images, "Test images to evaluate (0 = all)")->capture_default_str();
+  app.add_option("--calib-images", f->calib_images, "Calibration images (the first N of the calibration split)")
+      ->capture_default_str();
   add_input_shape_flag(app, f->input_shapes);
   add_ptq_flags(app, f->ptq);
   app.add_option("--threads", f->threads, "Worker threads")->capture_default_str()->check(CLI::Range(1, 256));

@@ -117,8 +117,13 @@ SweepRow child_result(int fd, int status) {
 void print_table(const SweepGrid& g, const SweepTable& t) {
   const std::vector<SweepPoint> points = sweep_points(g);
   size_t w = 5;
-  for (const SweepPoint& p : points) w = std::max(w, p.id().size());
-  std::printf("%-*s %-6s %7s %9s %10s %6s %10s %10s %9s\n", static_cast<int>(w), "point", "status", "top1 %",
+  int top1 = 7;  // "not measured" (synthetic data) widens the column
+  for (const SweepPoint& p : points) {
+    w = std::max(w, p.id().size());
+    const SweepRow* r = t.find(point_key(g, p));
+    if (r && r->count("int_top1") && r->at("int_top1") == kNotMeasured) top1 = 12;
+  }
+  std::printf("%-*s %-6s %*s %9s %10s %6s %10s %10s %9s\n", static_cast<int>(w), "point", "status", top1, "top1 %",
               "cycles", "latency us", "util%", "energy uJ", "FP32 uJ", "area mm2");
   auto cell = [](const SweepRow& r, const char* c) {
     auto it = r.find(c);
@@ -126,7 +131,7 @@ void print_table(const SweepGrid& g, const SweepTable& t) {
   };
   auto fmt = [&](const SweepRow& r, const char* c, const char* f) {
     const std::string s = cell(r, c);
-    if (s == "-") return s;
+    if (s == "-" || s == kNotMeasured) return s;
     char buf[32];
     std::snprintf(buf, sizeof buf, f, std::stod(s) * (std::string(c) == "utilization" ? 100.0 : 1.0));
     return std::string(buf);
@@ -134,8 +139,8 @@ void print_table(const SweepGrid& g, const SweepTable& t) {
   for (const SweepPoint& p : points) {
     const SweepRow* r = t.find(point_key(g, p));
     if (!r) continue;
-    std::printf("%-*s %-6s %7s %9s %10s %6s %10s %10s %9s\n", static_cast<int>(w), p.id().c_str(),
-                cell(*r, "status").c_str(), fmt(*r, "int_top1", "%.2f").c_str(), cell(*r, "cycles").c_str(),
+    std::printf("%-*s %-6s %*s %9s %10s %6s %10s %10s %9s\n", static_cast<int>(w), p.id().c_str(),
+                cell(*r, "status").c_str(), top1, fmt(*r, "int_top1", "%.2f").c_str(), cell(*r, "cycles").c_str(),
                 fmt(*r, "latency_us", "%.3f").c_str(), fmt(*r, "utilization", "%.2f").c_str(),
                 fmt(*r, "energy_uj", "%.3f").c_str(), fmt(*r, "fp32_energy_uj", "%.3f").c_str(),
                 fmt(*r, "area_mm2", "%.4f").c_str());
@@ -146,6 +151,7 @@ void print_table(const SweepGrid& g, const SweepTable& t) {
 std::map<QuantKey, QuantizedGroup> quantize_groups(const SweepGrid& g, const SweepInputs& in, const EvalOptions& eval,
                                                    const std::vector<SweepPoint>& pending, double fp32_top1,
                                                    int threads) {
+  const bool measured = in.accuracy_measured();
   std::map<QuantKey, QuantizedGroup> quantized;
   if (pending.empty()) return quantized;
   const Tensor calib = calibration_images(in.train, g.calib_images);
@@ -154,8 +160,9 @@ std::map<QuantKey, QuantizedGroup> quantize_groups(const SweepGrid& g, const Swe
     const QuantizedGroup& q = quantized[key] =
         quantize_group(in.graph, calib, in.test, eval, key, g.base.acc_bits, threads);
     std::fprintf(stderr, "quantized W%dA%d %s: %s (%.1f s)\n", key.weight_bits, key.act_bits, key.method.c_str(),
-                 q.error.empty() ? ("INT top-1 " + fixed(q.int_top1, 2) + " % (FP32 " + fixed(fp32_top1, 2) + " %)").c_str()
-                                 : q.error.c_str(),
+                 !q.error.empty() ? q.error.c_str()
+                 : measured      ? ("INT top-1 " + fixed(q.int_top1, 2) + " % (FP32 " + fixed(fp32_top1, 2) + " %)").c_str()
+                                 : "accuracy not measured (synthetic data)",
                  std::chrono::duration<double>(Clock::now() - t0).count());
   }
   return quantized;
@@ -177,9 +184,11 @@ int sweep(const SweepFlags& f) {
   std::filesystem::create_directories(f.out);
 
   EvalOptions eval;
-  eval.images = g.eval_images;
+  eval.images = in.accuracy_measured() ? g.eval_images : 0;  // synthetic: golden on the sim_images samples
   eval.threads = f.jobs;
-  const double fp32_top1 = pending.empty() ? 0.0 : evaluate_fp32(in.graph, in.test, eval).top1_percent();
+  const double fp32_top1 = pending.empty() || !in.accuracy_measured()
+                               ? 0.0
+                               : evaluate_fp32(in.graph, in.test, eval).top1_percent();
   const std::map<QuantKey, QuantizedGroup> quantized = quantize_groups(g, in, eval, pending, fp32_top1, f.jobs);
 
   size_t next = 0, finished = 0, failed = 0;
@@ -191,6 +200,7 @@ int sweep(const SweepFlags& f) {
     record.point = &p;
     record.fp32_top1 = fp32_top1;
     if (q.error.empty()) record.int_top1 = q.int_top1;
+    record.accuracy_not_measured = !in.accuracy_measured();
     record.seconds = seconds;
     SweepRow row = sweep_row(record);
     for (const auto& [column, text] : result) row[column] = text;

@@ -3,6 +3,8 @@
 //   qarray_bench_sim layer DIM [DF]   a compute-bound 3x3 conv 64->64 on 56x56 on a DIM x DIM array
 //                                      (dataflow DF: ws, the default, is or os)
 //   qarray_bench_sim network     one MobileNetV2 image on the ws16 preset
+//   qarray_bench_sim network224  one image of the 224x224x3 MobileNetV2 (networks/mobilenetv2_224.onnx,
+//                                synthetic input) on the ws16 preset (bench/real-size)
 // Prints one line of key=value pairs: simulated cycles and MACs, wall and CPU seconds of the cycle
 // model and of the golden executor on the same work, peak resident memory in KiB.
 #include <sys/resource.h>
@@ -17,6 +19,7 @@
 #include "base/errors.h"
 #include "models/fashion_mnist.h"
 #include "models/onnx_loader.h"
+#include "models/synthetic.h"
 #include "sim/simulator.h"
 #include "sim/stimulus.h"
 #include "workloads/calibration.h"
@@ -108,24 +111,41 @@ void layer_case(int32_t dim, Dataflow df) {
               static_cast<long long>(r.counters.macs), sim.wall, sim.cpu, gold.wall, gold.cpu, peak_rss_kib());
 }
 
-void network_case() {
-  const Graph g = load_onnx(std::string(QARRAY_SOURCE_DIR) + "/networks/mobilenetv2.onnx");
-  const Dataset test = load_fashion_mnist(kDefaultFashionMnistDir, Split::Test);
-  const Network net = quantize_minmax(g, calibration_images(test, 64), QuantSpec{}).network;
+// One image of `net` on the ws16 preset: the cycle model's time, then golden's on the same input.
+void network_on_ws16(const char* name, const Network& net, const Tensor& image) {
   const ArchConfig arch = load_arch_config(std::string(QARRAY_SOURCE_DIR) + "/configs/ws16.json");
   const GoldenExecutor golden(net);
-  const IntTensor x = golden.quantize_input(test.batch(0, 1));
+  const IntTensor x = golden.quantize_input(image);
   NetworkSimResult r;
   const Seconds sim = timed([&] { r = simulate_network(net, x, arch); });
   IntTensor want;
   const Seconds gold = best_seconds([&] { want = golden.run(x); });
   if (want.data != r.output.data) throw Error("the cycle model differs from golden");
-  std::printf("case=network layers=%zu cycles=%lld stall=%lld macs=%lld sim_s=%.6f cpu_s=%.6f golden_s=%.6f "
+  std::printf("case=%s layers=%zu cycles=%lld stall=%lld macs=%lld sim_s=%.6f cpu_s=%.6f golden_s=%.6f "
               "golden_cpu_s=%.6f rss_kib=%ld\n",
-              r.layers.size(), static_cast<long long>(total(r.layers, &LayerCounters::total_cycles)),
+              name, r.layers.size(), static_cast<long long>(total(r.layers, &LayerCounters::total_cycles)),
               static_cast<long long>(total(r.layers, &LayerCounters::stall_cycles)),
               static_cast<long long>(total(r.layers, &LayerCounters::macs)), sim.wall, sim.cpu, gold.wall, gold.cpu,
               peak_rss_kib());
+}
+
+void network_case() {
+  const Graph g = load_onnx(std::string(QARRAY_SOURCE_DIR) + "/networks/mobilenetv2.onnx");
+  const Dataset test = load_fashion_mnist(kDefaultFashionMnistDir, Split::Test);
+  const Network net = quantize_minmax(g, calibration_images(test, 64), QuantSpec{}).network;
+  network_on_ws16("network", net, test.batch(0, 1));
+}
+
+// The real-size network: MobileNetV2 at 224x224x3 (random weights), min/max quantized on two
+// synthetic images through its preprocessing file, one synthetic image.
+void network224_case() {
+  const std::string model = std::string(QARRAY_SOURCE_DIR) + "/networks/mobilenetv2_224.onnx";
+  const Graph g = load_onnx(model);
+  const ModelInput in = model_input(g);
+  const Preprocess pre = preprocess_for_model(model);
+  const Network net =
+      quantize_minmax(g, synthetic_dataset(1, Split::Train, 2, pre, in).batch(0, 2), QuantSpec{}).network;
+  network_on_ws16("network224", net, synthetic_dataset(1, Split::Test, 1, pre, in).batch(0, 1));
 }
 
 }  // namespace
@@ -139,8 +159,10 @@ int main(int argc, char** argv) {
       qarray::layer_case(std::atoi(argv[2]), qarray::parse_dataflow(df));
     } else if (mode == "network" && argc == 2) {
       qarray::network_case();
+    } else if (mode == "network224" && argc == 2) {
+      qarray::network224_case();
     } else {
-      std::fprintf(stderr, "usage: qarray_bench_sim layer DIM [ws|is|os] | network\n");
+      std::fprintf(stderr, "usage: qarray_bench_sim layer DIM [ws|is|os] | network | network224\n");
       return 2;
     }
   } catch (const std::exception& e) {

@@ -11,11 +11,11 @@
 namespace qarray::explore {
 namespace {
 
-uint8_t argmax(const IntTensor& logits) {
+int32_t argmax(const IntTensor& logits) {
   int64_t best = 0;
   for (int64_t i = 1; i < logits.size(); ++i)
     if (logits.data[i] > logits.data[best]) best = i;
-  return static_cast<uint8_t>(best);
+  return static_cast<int32_t>(best);
 }
 
 }  // namespace
@@ -27,7 +27,7 @@ bool same_timing(const LayerCounters& a, const LayerCounters& b) {
 }
 
 SimImages simulate_images(const Network& net, const Dataset& test, int64_t n,
-                          const std::vector<uint8_t>& golden_predictions, const ArchConfig& arch) {
+                          const std::vector<int32_t>& golden_predictions, const ArchConfig& arch) {
   if (n > static_cast<int64_t>(golden_predictions.size()))
     throw InputError("--sim-images " + std::to_string(n) + ": only " + std::to_string(golden_predictions.size()) +
                      " test images were evaluated by golden (--images)");
@@ -44,7 +44,7 @@ SimImages simulate_images(const Network& net, const Dataset& test, int64_t n,
     } catch (const SimMismatchError& e) {
       throw Error(at + e.what());
     }
-    const uint8_t cls = argmax(s.output);
+    const int32_t cls = argmax(s.output);
     if (cls != golden_predictions[i])
       throw Error(at + "the cycle model predicts class " + std::to_string(cls) + ", golden " +
                   std::to_string(golden_predictions[i]));

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/fashion_mnist.h"
+#include "models/dataset.h"
 #include "sim/arch_config.h"
 #include "sim/counters.h"
 #include "workloads/network.h"
@@ -26,7 +26,7 @@ struct SimImages {
 // 'name' (kind): ..." at the first difference; InputError "--sim-images N: only M test images
 // were evaluated by golden (--images)" when n exceeds the predictions.
 SimImages simulate_images(const Network& net, const Dataset& test, int64_t n,
-                          const std::vector<uint8_t>& golden_predictions, const ArchConfig& arch);
+                          const std::vector<int32_t>& golden_predictions, const ArchConfig& arch);
 
 // Runs test image 0 (batch 1) on `twin` (an FP32 twin, fp32_twin()) for its counters: the integer
 // network runs on it for the schedule, its values do not change any counter (timing is

@@ -11,7 +11,7 @@
 #include "base/format.h"
 #include "base/json_reader.h"
 #include "explore/shipped.h"
-#include "models/fashion_mnist.h"
+#include "models/dataset.h"
 #include "workloads/ptq_pipeline.h"
 
 namespace qarray::explore {
@@ -22,7 +22,8 @@ using json = nlohmann::json;
 const std::set<std::string> kKeys = {"model",      "arch",       "array",     "dataflow",
                                      "weight_bits", "act_bits",  "method",    "ifmap_kib",
                                      "weight_kib", "ofmap_kib",  "dram_bytes_per_cycle",
-                                     "energy_table", "eval_images", "calib_images", "sim_images", "data"};
+                                     "energy_table", "eval_images", "calib_images", "sim_images", "data",
+                                     "labels"};
 
 struct Reader {
   const json& doc;
@@ -143,6 +144,8 @@ SweepGrid parse_sweep_grid(const std::string& json_text, const std::string& wher
     r.fail("sim_images", std::to_string(g.sim_images) + " exceeds eval_images " + std::to_string(g.eval_images) +
                              " (simulated images are checked against golden's predictions)");
   g.data = doc.contains("data") ? r.text("data", doc["data"]) : std::string(kDefaultFashionMnistDir);
+  g.labels = doc.contains("labels") ? r.text("labels", doc["labels"]) : std::string();
+  parse_data_source(g.data, g.labels, where + ": data");  // the kind is known (and a .npy has labels) now
   for (const SweepPoint& p : sweep_points(g)) point_arch(g, p).validate(where + ": point " + p.id());
   return g;
 }

@@ -9,7 +9,10 @@
 //   "weight_bits": [..]  "act_bits": [..]   "method": ["cle+bc", ...]   (PTQ methods of `ptq`)
 //   "ifmap_kib": [..]  "weight_kib": [..]  "ofmap_kib": [..]  "dram_bytes_per_cycle": [..]
 //   "energy_table": ["horowitz45", "aladdin40", "file.csv"]
-//   "eval_images": N (0 = all), "calib_images": N, "sim_images": N (>= 1), "data": dataset dir
+//   "eval_images": N (0 = all), "calib_images": N, "sim_images": N (>= 1),
+//   "data": what --data takes (Fashion-MNIST dir, image folder, images .npy, "synthetic"),
+//   "labels": the labels .npy of an images .npy
+// Preprocessing: the JSON file beside the model (models/preprocess.h), as for `qarray run`.
 // A missing list is the base arch's value (method: "cle+bc", energy_table: "horowitz45").
 //
 // Contract: parse_sweep_grid either returns a grid whose every point's ArchConfig validates, or
@@ -39,7 +42,8 @@ struct SweepGrid {
   int64_t eval_images = 1000;
   int64_t calib_images = 512;
   int64_t sim_images = 1;
-  std::string data;  // Fashion-MNIST directory
+  std::string data;    // as --data (models/dataset.h parse_data_source)
+  std::string labels;  // .npy labels, with an images .npy
 };
 
 // One design point: the parameters of a row.

@@ -114,9 +114,12 @@ SweepInputs load_sweep_inputs(const SweepGrid& g) {
   }
   in.model_path = shipped_model(g.model);
   in.graph = load_onnx(in.model_path);
-  in.test = load_fashion_mnist(g.data, Split::Test);
-  in.train = load_fashion_mnist(g.data, Split::Train);
-  if (g.eval_images > in.test.count || g.sim_images > in.test.count)
+  const DataSource source = parse_data_source(g.data, g.labels, g.path + ": data");
+  const Preprocess pre = preprocess_for_model(in.model_path);
+  const ModelInput input = model_input(in.graph);
+  in.test = open_dataset(source, Split::Test, pre, input, g.sim_images);
+  in.train = in.test.split == "all" ? in.test : open_dataset(source, Split::Train, pre, input, g.calib_images);
+  if ((in.test.labelled() && g.eval_images > in.test.count) || g.sim_images > in.test.count)
     throw InputError(g.path + ": eval_images/sim_images: the test set holds " + std::to_string(in.test.count));
   return in;
 }

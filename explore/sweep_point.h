@@ -14,7 +14,7 @@
 
 #include "energy/energy_table.h"
 #include "explore/sweep_grid.h"
-#include "models/fashion_mnist.h"
+#include "models/dataset.h"
 #include "models/graph.h"
 #include "workloads/evaluate.h"
 #include "workloads/network.h"
@@ -35,7 +35,7 @@ std::vector<QuantKey> quant_groups(const std::vector<SweepPoint>& points);
 struct QuantizedGroup {
   Network net;
   double int_top1 = 0.0;
-  std::vector<uint8_t> predictions;  // golden's, checked against the cycle model's
+  std::vector<int32_t> predictions;  // golden's, checked against the cycle model's
   std::string error;                 // "quantization: ..." (one line): every point of the group fails with it
 };
 // Quantizes the model to the key's widths and method and evaluates it on `eval.images` test
@@ -69,12 +69,14 @@ PointResult failed_point(const std::string& error);
 PointResult run_point(const QuantizedGroup& q, const Dataset& test, int64_t sim_images, const ArchConfig& arch,
                       const EnergyTable& table);
 
-// What every point of a grid reads: the model, the test and training sets, the energy tables.
+// What every point of a grid reads: the model, the test and calibration sets (the grid's "data"
+// through the preprocessing file beside the model), the energy tables.
 struct SweepInputs {
   std::string model_path;
   Graph graph;
-  Dataset test, train;
+  Dataset test, train;  // synthetic data: sim_images test samples, calib_images calibration ones
   std::map<std::string, EnergyTable> tables;  // by the grid's name
+  bool accuracy_measured() const { return test.labelled(); }
 };
 // Loads them; InputError "<grid>: energy_table: ..." or "<grid>: eval_images/sim_images: the test
 // set holds N" for a grid asking for what is not there.

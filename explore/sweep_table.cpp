@@ -43,6 +43,16 @@ SweepColumn optional_number(const char* name, std::optional<double> PointRecord:
   return {{name, [member](const PointRecord& r) { return r.*member ? Cell(*(r.*member)) : Cell(); }}, false};
 }
 
+// A top-1 column: the number, or the text "not measured" on synthetic data (never a number).
+SweepColumn accuracy(const char* name, std::optional<double> PointRecord::*member) {
+  return {{name,
+           [member](const PointRecord& r) {
+             if (r.accuracy_not_measured) return Cell(std::string(kNotMeasured));
+             return r.*member ? Cell(*(r.*member)) : Cell();
+           }},
+          false};
+}
+
 std::vector<SweepColumn> make_columns() {
   const bool key = true, twin = true;
   return {
@@ -63,8 +73,8 @@ std::vector<SweepColumn> make_columns() {
       param("ofmap_kib", key, [](G, P p) -> Cell { return p.ofmap_kib; }),
       param("dram_bytes_per_cycle", key, [](G, P p) -> Cell { return p.dram_bytes_per_cycle; }),
       param("energy_table", key, [](G, P p) -> Cell { return p.energy_table; }),
-      optional_number("fp32_top1", &PointRecord::fp32_top1),
-      optional_number("int_top1", &PointRecord::int_top1),
+      accuracy("fp32_top1", &PointRecord::fp32_top1),
+      accuracy("int_top1", &PointRecord::int_top1),
       figure("cycles", !twin, [](F f) -> Cell { return f.cycles; }),
       figure("latency_us", !twin, [](F f) -> Cell { return f.latency_us; }),
       figure("utilization", !twin, [](F f) -> Cell { return f.utilization; }),

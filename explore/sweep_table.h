@@ -30,11 +30,14 @@
 
 namespace qarray::explore {
 
+inline constexpr const char* kNotMeasured = "not measured";
+
 // What a row says about one point; a part left out gives empty cells.
 struct PointRecord {
   const SweepGrid* grid = nullptr;  // with point: the parameter columns
   const SweepPoint* point = nullptr;
   std::optional<double> fp32_top1, int_top1;
+  bool accuracy_not_measured = false;  // synthetic data: both top-1 cells say "not measured"
   const PointResult* result = nullptr;  // status, error and the figures
   std::optional<double> seconds;        // wall time of the point
 };

@@ -1,8 +1,8 @@
 // Writes the fuzzers' seed corpora: a small ONNX model with every supported op kind the shipped
 // networks use (Conv, BatchNormalization, Relu, Clip, depthwise Conv, Add, MaxPool,
 // GlobalAveragePool, Flatten, Gemm), the same model lowered to a workload directory (JSON and
-// blob joined by the separator fuzz_workloads.cpp splits on), the architecture presets and two
-// sweep grids.
+// blob joined by the separator fuzz_workloads.cpp splits on), the architecture presets, two
+// sweep grids, and data files (.npy images and labels, PNG, JPEG, a preprocessing JSON).
 // Deterministic: same bytes on every run. Usage: qarray_fuzz_seeds OUT_DIR
 #include <onnx/onnx_pb.h>
 
@@ -13,6 +13,8 @@
 #include <random>
 #include <sstream>
 
+#include "models/image_decode.h"
+#include "models/npy.h"
 #include "models/onnx_loader.h"
 #include "workloads/network_io.h"
 #include "workloads/pipeline.h"
@@ -149,13 +151,42 @@ int main(int argc, char** argv) {
   for (const auto& e : fs::directory_iterator(src / "configs"))
     if (e.path().extension() == ".json") write(out / "arch_config" / e.path().filename(), read(e.path()));
 
+  // Data files (fuzz_data.cpp: a first byte naming the reader, then the file).
+  const fs::path scratch = out / "data.tmp";
+  fs::create_directories(scratch);
+  auto data_seed = [&](const std::string& name, char reader, const fs::path& file) {
+    write(out / "data" / name, std::string(1, reader) + read(file));
+  };
+  std::vector<uint8_t> u8(2 * 16);
+  for (size_t i = 0; i < u8.size(); ++i) u8[i] = static_cast<uint8_t>(i * 8);
+  qarray::write_npy((scratch / "u8.npy").string(), "|u1", {2, 1, 4, 4}, u8.data(), u8.size());
+  data_seed("npy_uint8", 0, scratch / "u8.npy");
+  std::vector<float> f32(2 * 16, 0.25f);
+  qarray::write_npy((scratch / "f32.npy").string(), "<f4", {2, 1, 4, 4}, f32.data(), f32.size() * 4);
+  data_seed("npy_float32", 0, scratch / "f32.npy");
+  const std::vector<int64_t> labels = {3, 1, 4};
+  qarray::write_npy((scratch / "labels.npy").string(), "<i8", {3}, labels.data(), 24);
+  data_seed("npy_labels", 3, scratch / "labels.npy");
+  qarray::Image8 rgb{5, 7, 3, {}}, gray{6, 4, 1, {}};
+  for (int i = 0; i < 5 * 7 * 3; ++i) rgb.pixels.push_back(static_cast<uint8_t>(i * 37));
+  for (int i = 0; i < 6 * 4; ++i) gray.pixels.push_back(static_cast<uint8_t>(i * 11));
+  qarray::write_png((scratch / "rgb.png").string(), rgb);
+  data_seed("png_rgb", 1, scratch / "rgb.png");
+  qarray::write_png((scratch / "gray.png").string(), gray);
+  data_seed("png_gray", 1, scratch / "gray.png");
+  qarray::write_jpeg((scratch / "rgb.jpg").string(), rgb, 90);
+  data_seed("jpeg_rgb", 1, scratch / "rgb.jpg");
+  data_seed("preprocess_json", 2, src / "networks" / "mobilenetv2_224.preprocess.json");
+  fs::remove_all(scratch);
+
   // Sweep grids: the benchmark grid and one with every key.
   write(out / "sweep_grid" / "sweep27.json", read(src / "bench" / "sweep27.json"));
   write(out / "sweep_grid" / "every_key.json",
         R"({"model": "mobilenetv2", "arch": "edge8", "array": [[4, 4], [8, 16]], "dataflow": ["ws", "os", "is"],
  "weight_bits": [4, 8], "act_bits": [8], "method": ["nearest", "cle+bc"], "ifmap_kib": [16, 64],
  "weight_kib": [32], "ofmap_kib": [64], "dram_bytes_per_cycle": [8, 16.5],
- "energy_table": ["horowitz45", "aladdin40"], "eval_images": 100, "calib_images": 64, "sim_images": 1}
+ "energy_table": ["horowitz45", "aladdin40"], "eval_images": 100, "calib_images": 64, "sim_images": 1,
+ "data": "images.npy", "labels": "labels.npy"}
 )");
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "base/errors.h"
+#include "models/image_samples.h"
 
 namespace qarray {
 namespace {
@@ -74,9 +75,9 @@ void expect_magic(IdxFile& f, uint32_t want) {
 
 }  // namespace
 
-Dataset load_fashion_mnist(const std::string& dir, Split split) {
+FashionMnist read_fashion_mnist(const std::string& dir, Split split) {
   const std::string prefix = dir + (split == Split::Train ? "/train" : "/t10k");
-  Dataset d;
+  FashionMnist d;
   IdxFile images(prefix + "-images-idx3-ubyte.gz");
   expect_magic(images, kImagesMagic);
   d.count = images.u32("the header");
@@ -109,16 +110,38 @@ Dataset load_fashion_mnist(const std::string& dir, Split split) {
   return d;
 }
 
-Tensor Dataset::batch(int64_t begin, int64_t end) const {
-  if (begin < 0 || end > count || begin >= end) {
-    throw InputError("image range [" + std::to_string(begin) + "," + std::to_string(end) +
-                     ") is outside the " + std::to_string(count) + " images of the dataset");
-  }
-  const int64_t plane = rows * cols;
-  Tensor t(Shape{end - begin, 1, rows, cols});
-  const uint8_t* src = pixels.data() + begin * plane;
-  for (int64_t i = 0; i < t.size(); ++i) t.data[i] = static_cast<float>(src[i]) / 255.0f;
-  return t;
+Dataset fashion_mnist_dataset(const std::string& dir, Split split, const Preprocess& pre, const ModelInput& input,
+                              const std::string& origin) {
+  auto raw = std::make_shared<const FashionMnist>(read_fashion_mnist(dir, split));
+  check_image_input(input, pre, raw->rows, raw->cols, origin,
+                    "1×" + std::to_string(raw->rows) + "×" + std::to_string(raw->cols) + " Fashion-MNIST images");
+  Dataset d;
+  d.format = "fashion-mnist";
+  d.path = dir;
+  d.split = split == Split::Train ? "train" : "test";
+  d.count = raw->count;
+  d.sample_shape = input.shape;
+  d.labels.assign(raw->labels.begin(), raw->labels.end());
+  d.preprocessing = pre.describe();
+  if (input.classes > 0 && input.classes < 10)
+    throw InputError(origin + ": Fashion-MNIST has 10 classes; the model output scores " +
+                     std::to_string(input.classes));
+  d.reader = std::make_shared<ImageSamples>(
+      [raw](int64_t i) {
+        Image8 img;
+        img.height = raw->rows;
+        img.width = raw->cols;
+        img.channels = 1;
+        const auto* p = raw->pixels.data() + i * raw->rows * raw->cols;
+        img.pixels.assign(p, p + raw->rows * raw->cols);
+        return img;
+      },
+      pre, input.shape);
+  return d;
+}
+
+Dataset load_fashion_mnist(const std::string& dir, Split split) {
+  return fashion_mnist_dataset(dir, split, Preprocess(), ModelInput{"input", {1, 28, 28}, 10}, "--data");
 }
 
 }  // namespace qarray

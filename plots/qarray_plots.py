@@ -7,9 +7,9 @@ Reads only report files, never simulator internals:
 Writes PNG files into --out, each figsize inches x DPI (pixel sizes fixed, checked by tests):
   energy_breakdown.png    per-layer energy by component, INT vs FP32 twin (stacked bars)   [report]
   area.png                area per PE and per design, INT-b vs FP32          [sweep, else report]
-  accuracy_vs_bits.png    INT top-1 vs weight bit-width per PTQ method            [sweep]
+  accuracy_vs_bits.png    INT top-1 vs weight bit-width per PTQ method            [sweep, accuracy measured]
   latency_utilization.png latency and utilization vs array size per dataflow      [sweep]
-  pareto.png              energy-accuracy Pareto front of the sweep points        [sweep]
+  pareto.png              energy-accuracy Pareto front of the sweep points        [sweep, accuracy measured]
 Errors: one line "qarray plot: error: ..." on stderr naming the file and key, exit 1.
 """
 import argparse
@@ -157,6 +157,9 @@ def read_sweep(path):
             for n, r in enumerate(reader, start=2):
                 for k in NUMERIC:
                     v = r.get(k)
+                    if k in ("fp32_top1", "int_top1") and v == "not measured":  # synthetic data
+                        r[k] = None
+                        continue
                     try:
                         r[k] = float(v) if v not in (None, "") else None
                     except ValueError:
@@ -341,9 +344,15 @@ def main():
         energy_breakdown(report, a.report, figures)
     if rows is not None:
         area_from_sweep(rows, figures)
-        accuracy_vs_bits(rows, figures)
+        measured = [r for r in rows if r["int_top1"] is not None and r["fp32_top1"] is not None]
+        if measured:
+            accuracy_vs_bits(measured, figures)
         latency_utilization(rows, figures)
-        pareto(rows, figures)
+        if measured:
+            pareto(measured, figures)
+        else:
+            print(f"qarray plot: {a.sweep}: accuracy not measured (synthetic data): no accuracy_vs_bits.png, "
+                  "no pareto.png", file=sys.stderr)
     elif report is not None:
         area_from_report(report, a.report, figures)
     save_all(figures, a.out)

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "models/fashion_mnist.h"
 #include "models/onnx_loader.h"
 #include "workloads/evaluate.h"
 #include "workloads/pipeline.h"

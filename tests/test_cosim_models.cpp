@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "models/fashion_mnist.h"
 #include "models/onnx_loader.h"
 #include "sim/cosim/cosim.h"
 #include "workloads/pipeline.h"

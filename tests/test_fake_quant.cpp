@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <random>
 
+#include "models/fashion_mnist.h"
 #include "models/onnx_loader.h"
 #include "tests/ptq_fixtures.h"
 #include "workloads/evaluate.h"

@@ -29,14 +29,22 @@ uint64_t weighted_sum(const std::vector<uint8_t>& pixels) {
 
 class FashionMnistTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { test_ = new Dataset(load_fashion_mnist(kDir, Split::Test)); }
-  static void TearDownTestSuite() { delete test_; }
+  static void SetUpTestSuite() {
+    raw_ = new FashionMnist(read_fashion_mnist(kDir, Split::Test));
+    test_ = new Dataset(load_fashion_mnist(kDir, Split::Test));
+  }
+  static void TearDownTestSuite() {
+    delete raw_;
+    delete test_;
+  }
+  static const FashionMnist* raw_;
   static const Dataset* test_;
 };
+const FashionMnist* FashionMnistTest::raw_ = nullptr;
 const Dataset* FashionMnistTest::test_ = nullptr;
 
 TEST_F(FashionMnistTest, TestSplitCountsDimsAndChecksums) {
-  const Dataset& d = *test_;
+  const FashionMnist& d = *raw_;
   EXPECT_EQ(d.count, 10000);
   EXPECT_EQ(d.rows, 28);
   EXPECT_EQ(d.cols, 28);
@@ -60,15 +68,18 @@ TEST_F(FashionMnistTest, BatchIsNchwPixelOver255) {
   Tensor t = test_->batch(9998, 10000);
   EXPECT_EQ(t.shape, (Shape{2, 1, 28, 28}));
   for (int64_t i = 0; i < t.size(); ++i) {
-    ASSERT_EQ(t.data[i], static_cast<float>(test_->pixels[9998 * 784 + i]) / 255.0f);
+    ASSERT_EQ(t.data[i], static_cast<float>(raw_->pixels[9998 * 784 + i]) / 255.0f);
   }
+  EXPECT_EQ(test_->count, 10000);
+  EXPECT_EQ(test_->labels.size(), 10000u);
+  EXPECT_EQ(test_->labels[0], 9);
   EXPECT_FLOAT_EQ(test_->batch(0, 1).data[14 * 28 + 14], 110.0f / 255.0f);
   EXPECT_THROW(test_->batch(9999, 10001), InputError);
   EXPECT_THROW(test_->batch(5, 5), InputError);
 }
 
 TEST(FashionMnist, TrainSplit) {
-  Dataset d = load_fashion_mnist(kDir, Split::Train);
+  FashionMnist d = read_fashion_mnist(kDir, Split::Train);
   EXPECT_EQ(d.count, 60000);
   EXPECT_EQ(d.rows, 28);
   EXPECT_EQ(d.cols, 28);

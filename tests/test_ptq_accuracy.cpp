@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "models/fashion_mnist.h"
 #include "models/onnx_loader.h"
 #include "workloads/evaluate.h"
 #include "workloads/pipeline.h"

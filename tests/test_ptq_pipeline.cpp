@@ -114,9 +114,9 @@ TEST(PtqPipeline, BadInputIsAOneLineInputError) {
             "unknown PTQ method 'brecq' (expected one of nearest, cle, bc, cle+bc, bc-analytic, cle+bc-analytic, "
             "adaround, cle+adaround, adaround+bc, cle+adaround+bc)");
   Dataset tiny;
+  tiny.split = "train";
   tiny.count = 3;
-  tiny.rows = tiny.cols = 8;
-  tiny.pixels.assign(3 * 64, 0);
+  tiny.sample_shape = {1, 8, 8};
   tiny.labels.assign(3, 0);
   EXPECT_EQ(error_of([&] { calibration_images(tiny, 4); }),
             "calibration images: 4 requested, the training set holds 3");

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "models/fashion_mnist.h"
 #include "models/onnx_loader.h"
 #include "sim/simulator.h"
 #include "workloads/golden.h"

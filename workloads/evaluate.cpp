@@ -12,11 +12,11 @@ namespace qarray {
 namespace {
 
 template <typename T>
-uint8_t argmax_row(const T* row, int64_t n) {
+int32_t argmax_row(const T* row, int64_t n) {
   int64_t best = 0;
   for (int64_t i = 1; i < n; ++i)
     if (row[i] > row[best]) best = i;
-  return static_cast<uint8_t>(best);
+  return static_cast<int32_t>(best);
 }
 
 // Runs classify(batch tensor) -> per-image predictions over [0, n) on opt.threads workers.
@@ -56,7 +56,9 @@ EvalResult evaluate(const Dataset& data, const EvalOptions& opt, Classify classi
   for (auto& th : pool) th.join();
   if (failure) std::rethrow_exception(failure);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  for (int64_t i = 0; i < n; ++i) r.correct += r.predictions[i] == data.labels[i];
+  r.labelled = data.labelled();
+  if (r.labelled)
+    for (int64_t i = 0; i < n; ++i) r.correct += r.predictions[i] == data.labels[i];
   return r;
 }
 
@@ -64,7 +66,7 @@ EvalResult evaluate(const Dataset& data, const EvalOptions& opt, Classify classi
 
 EvalResult evaluate_fp32(const Graph& graph, const Dataset& data, const EvalOptions& opt) {
   const Fp32Executor exec(graph);
-  return evaluate(data, opt, [&](const Tensor& x, uint8_t* pred, std::mutex&, EvalResult&) {
+  return evaluate(data, opt, [&](const Tensor& x, int32_t* pred, std::mutex&, EvalResult&) {
     const Tensor y = exec.run(x);
     const int64_t rows = y.dim(0), cols = y.size() / rows;
     for (int64_t i = 0; i < rows; ++i) pred[i] = argmax_row(y.ptr() + i * cols, cols);
@@ -72,7 +74,7 @@ EvalResult evaluate_fp32(const Graph& graph, const Dataset& data, const EvalOpti
 }
 
 EvalResult evaluate_fake_quant(const FakeQuantNet& net, const Dataset& data, const EvalOptions& opt) {
-  return evaluate(data, opt, [&](const Tensor& x, uint8_t* pred, std::mutex&, EvalResult&) {
+  return evaluate(data, opt, [&](const Tensor& x, int32_t* pred, std::mutex&, EvalResult&) {
     const Tensor y = net.run(x);
     const int64_t rows = y.dim(0), cols = y.size() / rows;
     for (int64_t i = 0; i < rows; ++i) pred[i] = argmax_row(y.ptr() + i * cols, cols);
@@ -92,7 +94,7 @@ FakeQuantGap fake_quant_gap(const EvalResult& integer, const EvalResult& fake_qu
 
 EvalResult evaluate_golden(const Network& net, const Dataset& data, const EvalOptions& opt) {
   const GoldenExecutor exec(net);
-  return evaluate(data, opt, [&](const Tensor& x, uint8_t* pred, std::mutex& mu, EvalResult& r) {
+  return evaluate(data, opt, [&](const Tensor& x, int32_t* pred, std::mutex& mu, EvalResult& r) {
     std::vector<LayerStats> stats;
     const IntTensor y = exec.run(exec.quantize_input(x), &stats);
     const int64_t rows = y.dim(0), cols = y.size() / rows;

@@ -1,12 +1,14 @@
 // Top-1 evaluation of the FP32 graph, of the integer golden network and of its fake-quant twin
-// on a labelled dataset, in batches spread over worker threads. Predictions are the first arg-max of each output row
-// (integer logits for golden: the output grid is monotonic, so no dequantization is needed).
+// on a dataset (models/dataset.h), in batches spread over worker threads. Predictions are the
+// first arg-max of each output row (integer logits for golden: the output grid is monotonic, so
+// no dequantization is needed). On an unlabelled dataset (synthetic inputs) the predictions are
+// made but nothing is counted correct: `labelled` is false and top-1 is not measured.
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <vector>
 
-#include "models/fashion_mnist.h"
+#include "models/dataset.h"
 #include "models/graph.h"
 #include "workloads/fake_quant.h"
 #include "workloads/golden.h"
@@ -15,9 +17,10 @@ namespace qarray {
 
 struct EvalResult {
   int64_t images = 0;
-  int64_t correct = 0;
+  int64_t correct = 0;               // 0 when not labelled
+  bool labelled = true;              // false: the dataset has no labels, top-1 is not measured
   double seconds = 0.0;              // wall time of the pass
-  std::vector<uint8_t> predictions;  // per image
+  std::vector<int32_t> predictions;  // per image
   std::vector<LayerStats> layers;    // golden only: per-layer output and overflow counts
 
   double top1_percent() const { return images ? 100.0 * correct / images : 0.0; }

@@ -8,8 +8,8 @@ namespace qarray {
 
 Tensor calibration_images(const Dataset& train, int64_t count) {
   if (count <= 0 || count > train.count)
-    throw InputError("calibration images: " + std::to_string(count) + " requested, the training set holds " +
-                     std::to_string(train.count));
+    throw InputError("calibration images: " + std::to_string(count) + " requested, the " +
+                     (train.split == "train" ? "training" : "calibration") + " set holds " + std::to_string(train.count));
   return train.batch(0, count);
 }
 

@@ -3,7 +3,7 @@
 #pragma once
 #include <vector>
 
-#include "models/fashion_mnist.h"
+#include "models/dataset.h"
 #include "models/graph.h"
 #include "workloads/lowering.h"
 
@@ -14,7 +14,7 @@ struct QuantizedModel {
   Network network;  // the integer workloads
 };
 
-// The first `count` training images, the calibration set (deterministic, label-free).
+// The first `count` images of the calibration split (deterministic, label-free).
 Tensor calibration_images(const Dataset& train, int64_t count);
 
 QuantizedModel quantize_minmax(const Graph& graph, const Tensor& calib, const QuantSpec& spec);
